@@ -1,0 +1,75 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Vision.Native;
+
+/// <summary>
+/// The P/Invoke surface of libVisionNative (declarations are generated into NativeMethods.*.cs) and the
+/// loader that finds the library next to the assemblies.
+/// </summary>
+internal static unsafe partial class NativeMethods
+{
+    internal const string Library = "VisionNative";
+
+    // Runs before the first native call, so the resolver is in place when the library is first loaded.
+    static NativeMethods() => NativeLibrary.SetDllImportResolver(typeof(NativeMethods).Assembly, Resolve);
+
+    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        if (name != Library)
+        {
+            return IntPtr.Zero;
+        }
+        var file = "lib" + Library + ".so";
+        var baseDir = Path.GetDirectoryName(assembly.Location) is { Length: > 0 } dir ? dir : AppContext.BaseDirectory;
+        string[] candidates =
+        [
+            Path.Combine(baseDir, file),
+            Path.Combine(baseDir, "runtimes", RuntimeInformation.RuntimeIdentifier, "native", file),
+            Path.Combine(baseDir, "runtimes", "linux-x64", "native", file),
+        ];
+        var errors = new StringBuilder();
+        foreach (var path in candidates.Where(File.Exists))
+        {
+            try
+            {
+                return NativeLibrary.Load(path);
+            }
+            catch (DllNotFoundException e)
+            {
+                errors.Append(' ').Append(e.Message);
+            }
+        }
+        throw new DllNotFoundException(
+            $"Vision could not load {file} (looked in {string.Join(", ", candidates)}).{errors} " +
+            "The shim needs libtorch at run time: on Debian/Ubuntu install it with 'sudo apt-get install libtorch-dev', " +
+            "or build Vision against another libtorch with -p:LibTorchDir=/path/to/libtorch and put its lib folder on LD_LIBRARY_PATH.");
+    }
+
+    /// <summary>The message of the last native failure on this thread.</summary>
+    internal static string LastError() => Marshal.PtrToStringUTF8(vt_last_error()) ?? "unknown native error";
+
+    /// <summary>Throws a <see cref="TorchException"/> with libtorch's message when <paramref name="status"/> reports a failure.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Check(int status)
+    {
+        if (status != 0)
+        {
+            throw new TorchException(LastError());
+        }
+    }
+
+    /// <summary>Reads a string that the shim writes into a caller-supplied buffer (two calls: size, then text).</summary>
+    internal static string ReadString(IntPtr handle, delegate*<IntPtr, byte*, long, out long, int> call)
+    {
+        Check(call(handle, null, 0, out var needed));
+        var buffer = new byte[needed];
+        fixed (byte* p = buffer)
+        {
+            Check(call(handle, p, needed, out _));
+        }
+        return Encoding.UTF8.GetString(buffer, 0, (int)needed - 1);
+    }
+}
