@@ -30,14 +30,14 @@ VT_API int vt_generator_set_state(void* g, TH state) {
 }
 
 VT_TENSOR_FN(rand, (const int64_t* shape, int64_t ndim, void* g, int dtype, int dev, int devidx, int rg, TH* out),
-             at::rand(vt::ints(shape, ndim), gen(g), vt::options(dtype, dev, devidx, rg)))
+             vt::leaf(at::rand(vt::ints(shape, ndim), gen(g), vt::options(dtype, dev, devidx)), rg))
 VT_TENSOR_FN(randn, (const int64_t* shape, int64_t ndim, void* g, int dtype, int dev, int devidx, int rg, TH* out),
-             at::randn(vt::ints(shape, ndim), gen(g), vt::options(dtype, dev, devidx, rg)))
+             vt::leaf(at::randn(vt::ints(shape, ndim), gen(g), vt::options(dtype, dev, devidx)), rg))
 VT_TENSOR_FN(randint, (int64_t low, int64_t high, const int64_t* shape, int64_t ndim, void* g, int dtype, int dev,
                        int devidx, TH* out),
-             at::randint(low, high, vt::ints(shape, ndim), gen(g), vt::options(dtype, dev, devidx, false)))
+             at::randint(low, high, vt::ints(shape, ndim), gen(g), vt::options(dtype, dev, devidx)))
 VT_TENSOR_FN(randperm, (int64_t n, void* g, int dtype, int dev, int devidx, TH* out),
-             at::randperm(n, gen(g), vt::options(dtype, dev, devidx, false)))
+             at::randperm(n, gen(g), vt::options(dtype, dev, devidx)))
 VT_TENSOR_FN(bernoulli, (TH probs, void* g, TH* out), at::bernoulli(*probs, gen(g)))
 VT_TENSOR_FN(bernoulli_p, (TH t, double p, void* g, TH* out), at::bernoulli(*t, p, gen(g)))
 VT_TENSOR_FN(multinomial, (TH probs, int64_t n, int replacement, void* g, TH* out),

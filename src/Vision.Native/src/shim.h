@@ -26,7 +26,9 @@ inline c10::optional<at::Tensor> opt(TH h) {
 }
 inline at::IntArrayRef ints(const int64_t* data, int64_t n) { return at::IntArrayRef(data, static_cast<size_t>(n)); }
 std::vector<at::Tensor> tensors(const TH* handles, int64_t n);
-at::TensorOptions options(int dtype, int device_type, int device_index, bool requires_grad);
+at::TensorOptions options(int dtype, int device_type, int device_index);
+// ATen factories ignore requires_grad in TensorOptions; set it on the new leaf instead.
+inline at::Tensor leaf(at::Tensor t, int requires_grad) { return requires_grad ? t.requires_grad_(true) : t; }
 }  // namespace vt
 
 // Body wrapper: runs the statements, returns 0, or stores the exception text and returns 1.

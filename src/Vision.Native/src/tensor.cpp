@@ -33,11 +33,10 @@ std::vector<at::Tensor> tensors(const TH* handles, int64_t n) {
   return result;
 }
 
-at::TensorOptions options(int dtype, int device_type, int device_index, bool requires_grad) {
+at::TensorOptions options(int dtype, int device_type, int device_index) {
   return at::TensorOptions()
       .dtype(static_cast<at::ScalarType>(dtype))
-      .device(at::Device(static_cast<at::DeviceType>(device_type), static_cast<c10::DeviceIndex>(device_index)))
-      .requires_grad(requires_grad);
+      .device(at::Device(static_cast<at::DeviceType>(device_type), static_cast<c10::DeviceIndex>(device_index)));
 }
 }  // namespace vt
 
@@ -70,19 +69,19 @@ VT_API int vt_same_storage(TH a, TH b, int* out) {
 
 // ---- creation ---------------------------------------------------------------------------------
 VT_TENSOR_FN(empty, (const int64_t* shape, int64_t ndim, int dtype, int dev, int devidx, int rg, TH* out),
-             at::empty(vt::ints(shape, ndim), vt::options(dtype, dev, devidx, rg)))
+             vt::leaf(at::empty(vt::ints(shape, ndim), vt::options(dtype, dev, devidx)), rg))
 VT_TENSOR_FN(zeros, (const int64_t* shape, int64_t ndim, int dtype, int dev, int devidx, int rg, TH* out),
-             at::zeros(vt::ints(shape, ndim), vt::options(dtype, dev, devidx, rg)))
+             vt::leaf(at::zeros(vt::ints(shape, ndim), vt::options(dtype, dev, devidx)), rg))
 VT_TENSOR_FN(ones, (const int64_t* shape, int64_t ndim, int dtype, int dev, int devidx, int rg, TH* out),
-             at::ones(vt::ints(shape, ndim), vt::options(dtype, dev, devidx, rg)))
+             vt::leaf(at::ones(vt::ints(shape, ndim), vt::options(dtype, dev, devidx)), rg))
 VT_TENSOR_FN(full, (const int64_t* shape, int64_t ndim, double value, int dtype, int dev, int devidx, int rg, TH* out),
-             at::full(vt::ints(shape, ndim), value, vt::options(dtype, dev, devidx, rg)))
+             vt::leaf(at::full(vt::ints(shape, ndim), value, vt::options(dtype, dev, devidx)), rg))
 VT_TENSOR_FN(arange, (double start, double end, double step, int dtype, int dev, int devidx, int rg, TH* out),
-             at::arange(start, end, step, vt::options(dtype, dev, devidx, rg)))
+             vt::leaf(at::arange(start, end, step, vt::options(dtype, dev, devidx)), rg))
 VT_TENSOR_FN(linspace, (double start, double end, int64_t steps, int dtype, int dev, int devidx, int rg, TH* out),
-             at::linspace(start, end, steps, vt::options(dtype, dev, devidx, rg)))
+             vt::leaf(at::linspace(start, end, steps, vt::options(dtype, dev, devidx)), rg))
 VT_TENSOR_FN(eye, (int64_t n, int64_t m, int dtype, int dev, int devidx, int rg, TH* out),
-             at::eye(n, m, vt::options(dtype, dev, devidx, rg)))
+             vt::leaf(at::eye(n, m, vt::options(dtype, dev, devidx)), rg))
 
 // Copies `nbytes` of host memory into a new CPU tensor of the given shape and dtype.
 VT_API int vt_from_data(const void* data, const int64_t* shape, int64_t ndim, int dtype, TH* out) {
