@@ -1,3 +1,4 @@
+using Vision.Tests.Reference;
 using F = Vision.nn.functional;
 
 namespace Vision.Tests;
@@ -85,5 +86,19 @@ public class SmokeTests
         var logp = logits.log_softmax(1).data<double>();
         var expected = -(0.9 + 0.1 / 3) * logp[0] - 0.1 / 3 * (logp[1] + logp[2]);
         Assert.Equal(expected, loss, 12);
+    }
+
+    [SkippableFact]
+    public void SoftmaxMatchesPyTorch()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = torch.randn([3, 5], torch.float64);
+        var reference = TorchReference.Run("out['y'] = torch.softmax(inp['x'], 1)", new Dictionary<string, Tensor> { ["x"] = x });
+        var expected = TorchReference.Doubles(reference.GetProperty("y"));
+        var actual = x.softmax(1).data<double>();
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], actual[i], 12);
+        }
     }
 }
