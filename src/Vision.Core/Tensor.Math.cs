@@ -228,16 +228,13 @@ public sealed unsafe partial class Tensor
         }
     }
 
-    /// <summary>Sum of all elements.</summary>
-    public Tensor sum(ScalarType? dtype = null) => Reduce(&vt_sum, null, false, dtype);
-    /// <summary>Sum over the given dims.</summary>
-    public Tensor sum(long[] dims, bool keepdim = false, ScalarType? dtype = null) => Reduce(&vt_sum, dims, keepdim, dtype);
+    // No `sum(ScalarType? dtype)` overload: C# converts the literal 0 to any enum, so sum(0) would bind to it.
+    /// <summary>Sum over the given dims (all elements when null).</summary>
+    public Tensor sum(long[]? dims = null, bool keepdim = false, ScalarType? dtype = null) => Reduce(&vt_sum, dims, keepdim, dtype);
     /// <summary>Sum over one dim.</summary>
     public Tensor sum(long dim, bool keepdim = false, ScalarType? dtype = null) => Reduce(&vt_sum, [dim], keepdim, dtype);
-    /// <summary>Mean of all elements.</summary>
-    public Tensor mean(ScalarType? dtype = null) => Reduce(&vt_mean, null, false, dtype);
-    /// <summary>Mean over the given dims.</summary>
-    public Tensor mean(long[] dims, bool keepdim = false, ScalarType? dtype = null) => Reduce(&vt_mean, dims, keepdim, dtype);
+    /// <summary>Mean over the given dims (all elements when null).</summary>
+    public Tensor mean(long[]? dims = null, bool keepdim = false, ScalarType? dtype = null) => Reduce(&vt_mean, dims, keepdim, dtype);
     /// <summary>Mean over one dim.</summary>
     public Tensor mean(long dim, bool keepdim = false, ScalarType? dtype = null) => Reduce(&vt_mean, [dim], keepdim, dtype);
     /// <summary>Variance over the given dims (all if null) with Bessel's <paramref name="correction"/> (1 = unbiased).</summary>
