@@ -1,7 +1,7 @@
 namespace Vision.Data;
 
 /// <summary>
-/// A per-sample transform (crop, flip, colour, erase, …). All randomness comes from <paramref name="rng"/>,
+/// A per-sample transform (crop, flip, colour, erase, …). All randomness comes from the <c>rng</c> argument,
 /// which the loader seeds from (seed, epoch, sample index), so results do not depend on the number of workers.
 /// Parameters are validated in the constructor.
 /// </summary>
