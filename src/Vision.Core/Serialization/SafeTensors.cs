@@ -25,8 +25,14 @@ public static unsafe class SafeTensors
         var target = Path.GetFullPath(path);
         // Everything is checked and the header built before the temporary file exists, so bad input never touches the disk.
         var entries = new List<(string Name, Tensor Tensor, SafeTensorInfo Info)>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, tensor) in tensors)
         {
+            // Only a custom dictionary can repeat a key, but the file would then be unreadable, so refuse it here.
+            if (!names.Add(name))
+            {
+                throw new ArgumentException($"Tensor '{name}' appears twice (saving '{target}').", nameof(tensors));
+            }
             entries.Add((name, tensor, Describe(name, tensor, target)));
         }
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>())

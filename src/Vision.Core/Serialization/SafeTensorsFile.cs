@@ -7,7 +7,7 @@ namespace Vision.Serialization;
 /// A safetensors file opened for reading tensor by tensor, as <c>safetensors.safe_open</c> does: the header is read
 /// and validated up front, the data is memory-mapped, and <see cref="GetTensor"/> copies one tensor into a new CPU
 /// tensor, so a checkpoint larger than memory can be read piecewise. Dispose it to unmap the file; tensors already
-/// read own their data and stay valid.
+/// read own their data and stay valid. Reads may run on several threads at once; Dispose must not race them.
 /// </summary>
 public sealed unsafe class SafeTensorsFile : IDisposable
 {

@@ -6,7 +6,7 @@ namespace Vision.Serialization;
 /// A checkpoint split over several safetensors files in one directory, described by the Hugging Face index
 /// <c>model.safetensors.index.json</c> (<c>{"metadata": {...}, "weight_map": {"key": "model-00001-of-00002.safetensors"}}</c>).
 /// Reads tensor by tensor: each shard is opened (validated and memory-mapped) the first time one of its keys is
-/// read, and stays open until this object is disposed.
+/// read, and stays open until this object is disposed. Not safe for concurrent use (shards open lazily).
 /// </summary>
 public sealed class ShardedSafeTensors : IDisposable
 {

@@ -134,6 +134,16 @@ public sealed class SafeTensorsErrorTests : IDisposable
     }
 
     [Fact]
+    public void SaveRejectsARepeatedName()
+    {
+        using var scope = torch.NewDisposeScope();
+        var repeated = new PairsDictionary([new("w", torch.ones(1)), new("w", torch.zeros(1))]);
+        var e = Assert.Throws<ArgumentException>(() => SafeTensors.Save(repeated, dir.File("x.safetensors")));
+        Assert.Contains("'w' appears twice", e.Message);
+        Assert.Empty(dir.FileNames());
+    }
+
+    [Fact]
     public void FailedSaveKeepsTheOldFileIntactAndLeavesNoTempFile()
     {
         using var scope = torch.NewDisposeScope();
@@ -141,8 +151,8 @@ public sealed class SafeTensorsErrorTests : IDisposable
         SafeTensors.Save(new Dictionary<string, Tensor> { ["old"] = torch.tensor(new float[] { 1, 2 }) }, path);
         var old = File.ReadAllBytes(path);
 
-        var throwing = new ThrowingDictionary(new Dictionary<string, Tensor> { ["a"] = torch.ones(2), ["b"] = torch.ones(2) });
-        Assert.Throws<IOException>(() => SafeTensors.Save(throwing, path));
+        var throwing = new PairsDictionary(FailAfter(new("a", torch.ones(2))));
+        Assert.Equal("state dict source failed", Assert.Throws<IOException>(() => SafeTensors.Save(throwing, path)).Message);
         var disposed = torch.ones(2);
         disposed.Dispose();
         var e = Assert.Throws<ObjectDisposedException>(() => SafeTensors.Save(new Dictionary<string, Tensor> { ["ok"] = torch.ones(2), ["gone"] = disposed }, path));
@@ -163,20 +173,26 @@ public sealed class SafeTensorsErrorTests : IDisposable
         Assert.Equal(new long[] { 7 }, SafeTensors.Load(path)["new"].data<long>());
     }
 
-    /// <summary>A dictionary whose enumeration fails after the first entry, as a lazily computed state dict might.</summary>
-    private sealed class ThrowingDictionary(Dictionary<string, Tensor> inner) : IReadOnlyDictionary<string, Tensor>
+    private static IEnumerable<KeyValuePair<string, Tensor>> FailAfter(KeyValuePair<string, Tensor> first)
     {
-        public Tensor this[string key] => inner[key];
-        public IEnumerable<string> Keys => inner.Keys;
-        public IEnumerable<Tensor> Values => inner.Values;
-        public int Count => inner.Count;
-        public bool ContainsKey(string key) => inner.ContainsKey(key);
-        public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Tensor value) => inner.TryGetValue(key, out value);
-        public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator()
+        yield return first;
+        throw new IOException("state dict source failed");
+    }
+
+    /// <summary>A read-only dictionary that enumerates the given pairs as they come (a lazily computed state dict, say), failures and repeats included.</summary>
+    private sealed class PairsDictionary(IEnumerable<KeyValuePair<string, Tensor>> pairs) : IReadOnlyDictionary<string, Tensor>
+    {
+        public Tensor this[string key] => pairs.First(p => p.Key == key).Value;
+        public IEnumerable<string> Keys => pairs.Select(p => p.Key);
+        public IEnumerable<Tensor> Values => pairs.Select(p => p.Value);
+        public int Count => pairs.Count();
+        public bool ContainsKey(string key) => pairs.Any(p => p.Key == key);
+        public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Tensor value)
         {
-            yield return inner.First();
-            throw new IOException("state dict source failed");
+            value = pairs.FirstOrDefault(p => p.Key == key).Value;
+            return value is not null;
         }
+        public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator() => pairs.GetEnumerator();
         IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
