@@ -168,6 +168,17 @@ public sealed class SafeTensorsFormatTests : IDisposable
     }
 
     [Fact]
+    public void OrdersNamesByUtf8BytesAsTheReferenceWriterDoes()
+    {
+        using var scope = torch.NewDisposeScope();
+        var path = dir.File("order.safetensors");
+        // UTF-16 ordinal order would put the emoji (a surrogate pair, 0xD83D...) before U+E000; UTF-8 order puts it last.
+        SafeTensors.Save(new Dictionary<string, Tensor> { ["😀"] = torch.ones(1), ["\uE000"] = torch.ones(1), ["Z"] = torch.ones(1), ["a"] = torch.ones(1) }, path);
+        using var file = new SafeTensorsFile(path);
+        Assert.Equal(["Z", "a", "\uE000", "😀"], file.Keys);
+    }
+
+    [Fact]
     public void LoadedTensorsOutliveTheFileAndItsMapping()
     {
         using var scope = torch.NewDisposeScope();
