@@ -13,6 +13,12 @@ public sealed unsafe partial class Tensor
         }
     }
 
+    /// <summary>
+    /// A view of the same bytes as another element type, as <c>Tensor.view(dtype)</c> does (e.g. bfloat16 bits as
+    /// int16). With a different element size the last dimension is rescaled and must have stride 1.
+    /// </summary>
+    public Tensor view(ScalarType dtype) => R(vt_view_dtype(Handle, (int)dtype, out var r), r);
+
     /// <summary>A tensor with another shape (one size may be -1): a view when possible, otherwise a copy.</summary>
     public Tensor reshape(params long[] shape)
     {

@@ -102,5 +102,8 @@ internal static unsafe partial class NativeMethods
     internal static partial int vt_view(IntPtr t, long* shape, long n, out IntPtr @out);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_view_dtype(IntPtr t, int dtype, out IntPtr @out);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_where(IntPtr cond, IntPtr a, IntPtr b, out IntPtr @out);
 }

@@ -2,6 +2,8 @@
 #include "shim.h"
 
 VT_TENSOR_FN(view, (TH t, const int64_t* shape, int64_t n, TH* out), t->view(vt::ints(shape, n)))
+// Reinterprets the bytes as another element type (same storage); with another element size the last dim rescales.
+VT_TENSOR_FN(view_dtype, (TH t, int dtype, TH* out), t->view(static_cast<at::ScalarType>(dtype)))
 VT_TENSOR_FN(reshape, (TH t, const int64_t* shape, int64_t n, TH* out), t->reshape(vt::ints(shape, n)))
 VT_TENSOR_FN(permute, (TH t, const int64_t* dims, int64_t n, TH* out), t->permute(vt::ints(dims, n)))
 VT_TENSOR_FN(transpose, (TH t, int64_t d0, int64_t d1, TH* out), t->transpose(d0, d1))
