@@ -94,7 +94,12 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
         if (training && track_running_stats)
         {
             var count = num_batches_tracked!;
-            count.add_(1);
+            // The shim passes scalars (and add's alpha) as doubles, which int64 tensors refuse in place:
+            // count in float64 (exact up to 2^53) and copy back, without a host round trip.
+            using (var next = count.to(torch.float64))
+            {
+                count.copy_(next.add_(1));
+            }
             if (momentum is null)
             {
                 factor = 1.0 / count.item<long>();
