@@ -12,5 +12,8 @@ public sealed class AdaptiveMaxPool2d : Module<Tensor, Tensor>
     public Pair output_size { get; }
 
     /// <inheritdoc />
+    public override string extra_repr() => $"output_size={Repr.Size(output_size)}";
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input) => F.adaptive_max_pool2d(input, output_size.ToArray());
 }

@@ -31,6 +31,9 @@ public sealed class AvgPool2d : Module<Tensor, Tensor>
     public bool count_include_pad { get; }
 
     /// <inheritdoc />
+    public override string extra_repr() => $"kernel_size={Repr.Size(kernel_size)}, stride={Repr.Size(stride)}, padding={Repr.Size(padding)}";
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input) =>
         F.avg_pool2d(input, kernel_size.ToArray(), stride.ToArray(), padding.ToArray(), ceil_mode, count_include_pad);
 }

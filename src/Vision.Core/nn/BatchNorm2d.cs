@@ -83,6 +83,9 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
+    public override string extra_repr() => $"{num_features}, eps={Repr.Float(eps)}, momentum={(momentum is { } m ? Repr.Float(m) : "None")}, affine={Repr.Bool(affine)}, track_running_stats={Repr.Bool(track_running_stats)}";
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
         var rank = input.dim();

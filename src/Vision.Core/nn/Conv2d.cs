@@ -15,11 +15,14 @@ public sealed class Conv2d : Module<Tensor, Tensor>
     // Padding as F.pad takes it (left, right, top, bottom); "same" with an even kernel pads one more on the right/bottom.
     private readonly long[] pads;
 
+    // "same" or "valid" when padding was given by name (printed as such), else null.
+    private readonly string? paddingName;
+
     /// <summary>Creates the layer with numeric padding (default 0); stride and dilation default to 1.</summary>
     public Conv2d(long in_channels, long out_channels, Pair kernel_size, Pair? stride = null, Pair? padding = null, Pair? dilation = null,
         long groups = 1, bool bias = true, string padding_mode = "zeros", Device? device = null, ScalarType? dtype = null)
         : this(in_channels, out_channels, kernel_size, stride ?? 1, dilation ?? 1, groups, bias, padding_mode, device, dtype,
-            SymmetricPads(padding ?? 0))
+            SymmetricPads(padding ?? 0), null)
     {
     }
 
@@ -30,12 +33,12 @@ public sealed class Conv2d : Module<Tensor, Tensor>
     public Conv2d(long in_channels, long out_channels, Pair kernel_size, string padding, Pair? stride = null, Pair? dilation = null,
         long groups = 1, bool bias = true, string padding_mode = "zeros", Device? device = null, ScalarType? dtype = null)
         : this(in_channels, out_channels, kernel_size, stride ?? 1, dilation ?? 1, groups, bias, padding_mode, device, dtype,
-            NamedPads(padding, kernel_size, stride ?? 1, dilation ?? 1))
+            NamedPads(padding, kernel_size, stride ?? 1, dilation ?? 1), padding)
     {
     }
 
     private Conv2d(long in_channels, long out_channels, Pair kernel_size, Pair stride, Pair dilation, long groups, bool bias,
-        string padding_mode, Device? device, ScalarType? dtype, long[] pads)
+        string padding_mode, Device? device, ScalarType? dtype, long[] pads, string? paddingName)
     {
         CheckChannels(in_channels, out_channels, groups);
         if (!PaddingModes.Contains(padding_mode))
@@ -50,6 +53,7 @@ public sealed class Conv2d : Module<Tensor, Tensor>
         this.groups = groups;
         this.padding_mode = padding_mode;
         this.pads = pads;
+        this.paddingName = paddingName;
         var type = dtype ?? torch.float32;
         register_parameter("weight", torch.empty([out_channels, in_channels / groups, kernel_size.H, kernel_size.W], type, device));
         register_parameter("bias", bias ? torch.empty([out_channels], type, device) : null);
@@ -70,6 +74,38 @@ public sealed class Conv2d : Module<Tensor, Tensor>
         {
             throw new ArgumentException($"out_channels ({out_channels}) must be divisible by groups ({groups}).", nameof(out_channels));
         }
+    }
+
+    /// <summary>PyTorch's <c>_ConvNd.extra_repr</c>: settings at their defaults are left out.</summary>
+    internal static string ConvRepr(long inChannels, long outChannels, Pair kernel, Pair stride, string? padding, Pair dilation,
+        Pair? outputPadding, long groups, bool hasBias, string paddingMode)
+    {
+        var text = new System.Text.StringBuilder($"{inChannels}, {outChannels}, kernel_size={kernel}, stride={stride}");
+        if (padding is not null)
+        {
+            text.Append($", padding={padding}");
+        }
+        if (dilation != new Pair(1, 1))
+        {
+            text.Append($", dilation={dilation}");
+        }
+        if (outputPadding is { } op && op != new Pair(0, 0))
+        {
+            text.Append($", output_padding={op}");
+        }
+        if (groups != 1)
+        {
+            text.Append($", groups={groups}");
+        }
+        if (!hasBias)
+        {
+            text.Append(", bias=False");
+        }
+        if (paddingMode != "zeros")
+        {
+            text.Append($", padding_mode={paddingMode}");
+        }
+        return text.ToString();
     }
 
     private static long[] SymmetricPads(Pair p) => [p.W, p.W, p.H, p.H];
@@ -123,6 +159,9 @@ public sealed class Conv2d : Module<Tensor, Tensor>
 
     /// <summary>Re-draws weight and bias as the constructor does, from <paramref name="generator"/> if given.</summary>
     public void reset_parameters(Generator? generator = null) => init.default_layer_init(weight, bias, generator);
+
+    /// <inheritdoc />
+    public override string extra_repr() => ConvRepr(in_channels, out_channels, kernel_size, stride, paddingName ?? (padding == new Pair(0, 0) ? null : padding.ToString()), dilation, null, groups, bias is not null, padding_mode);
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

@@ -62,6 +62,9 @@ public sealed class ConvTranspose2d : Module<Tensor, Tensor>
     public void reset_parameters(Generator? generator = null) => init.default_layer_init(weight, bias, generator);
 
     /// <inheritdoc />
+    public override string extra_repr() => Conv2d.ConvRepr(in_channels, out_channels, kernel_size, stride, padding == new Pair(0, 0) ? null : padding.ToString(), dilation, output_padding, groups, bias is not null, "zeros");
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input) =>
         F.conv_transpose2d(input, weight, bias, stride.ToArray(), padding.ToArray(), output_padding.ToArray(), groups, dilation.ToArray());
 }

@@ -28,5 +28,8 @@ public sealed class DropPath : Module<Tensor, Tensor>
     public bool scale_by_keep { get; }
 
     /// <inheritdoc />
+    public override string extra_repr() => $"drop_prob={drop_prob.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input) => F.drop_path(input, drop_prob, training, scale_by_keep);
 }

@@ -23,5 +23,8 @@ public sealed class Dropout : Module<Tensor, Tensor>
     public double p { get; }
 
     /// <inheritdoc />
+    public override string extra_repr() => $"p={Repr.Float(p)}";
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input) => F.dropout(input, p, training);
 }

@@ -53,5 +53,8 @@ public sealed class Embedding : Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
+    public override string extra_repr() => $"{num_embeddings}, {embedding_dim}" + (padding_idx is { } p ? $", padding_idx={p}" : "");
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input) => F.embedding(input, weight, padding_idx);
 }

@@ -17,5 +17,8 @@ public sealed class Flatten : Module<Tensor, Tensor>
     public long end_dim { get; }
 
     /// <inheritdoc />
+    public override string extra_repr() => $"start_dim={start_dim}, end_dim={end_dim}";
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input) => input.flatten(start_dim, end_dim);
 }

@@ -20,5 +20,8 @@ public sealed class GELU : Module<Tensor, Tensor>
     public string approximate { get; }
 
     /// <inheritdoc />
+    public override string extra_repr() => $"approximate='{approximate}'";
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input) => F.gelu(input, approximate);
 }

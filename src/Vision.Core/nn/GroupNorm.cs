@@ -45,5 +45,8 @@ public sealed class GroupNorm : Module<Tensor, Tensor>
     public Tensor? bias => GetParameter("bias");
 
     /// <inheritdoc />
+    public override string extra_repr() => $"{num_groups}, {num_channels}, eps={Repr.Float(eps)}, affine={Repr.Bool(affine)}";
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input) => F.group_norm(input, num_groups, weight, bias, eps);
 }

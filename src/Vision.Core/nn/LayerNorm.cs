@@ -45,5 +45,8 @@ public sealed class LayerNorm : Module<Tensor, Tensor>
     public Tensor? bias => GetParameter("bias");
 
     /// <inheritdoc />
+    public override string extra_repr() => $"{Repr.Tuple([.. normalized_shape])}, eps={Repr.Float(eps)}, elementwise_affine={Repr.Bool(elementwise_affine)}";
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input) => F.layer_norm(input, [.. normalized_shape], weight, bias, eps);
 }

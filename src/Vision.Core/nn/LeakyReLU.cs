@@ -12,5 +12,8 @@ public sealed class LeakyReLU : Module<Tensor, Tensor>
     public double negative_slope { get; }
 
     /// <inheritdoc />
+    public override string extra_repr() => $"negative_slope={Repr.Float(negative_slope)}";
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input) => F.leaky_relu(input, negative_slope);
 }

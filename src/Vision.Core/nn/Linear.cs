@@ -37,5 +37,8 @@ public sealed class Linear : Module<Tensor, Tensor>
     public void reset_parameters(Generator? generator = null) => init.default_layer_init(weight, bias, generator);
 
     /// <inheritdoc />
+    public override string extra_repr() => $"in_features={in_features}, out_features={out_features}, bias={Repr.Bool(bias is not null)}";
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input) => F.linear(input, weight, bias);
 }

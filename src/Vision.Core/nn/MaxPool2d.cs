@@ -31,6 +31,9 @@ public sealed class MaxPool2d : Module<Tensor, Tensor>
     public bool ceil_mode { get; }
 
     /// <inheritdoc />
+    public override string extra_repr() => $"kernel_size={Repr.Size(kernel_size)}, stride={Repr.Size(stride)}, padding={Repr.Size(padding)}, dilation={Repr.Size(dilation)}, ceil_mode={Repr.Bool(ceil_mode)}";
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input) =>
         F.max_pool2d(input, kernel_size.ToArray(), stride.ToArray(), padding.ToArray(), dilation.ToArray(), ceil_mode);
 }

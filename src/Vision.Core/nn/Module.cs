@@ -32,6 +32,17 @@ public abstract class Module : IDisposable
     /// <summary>Whether the module is in training mode (<see cref="train"/>) or evaluation mode (<see cref="eval"/>).</summary>
     public bool training { get; private set; } = true;
 
+    // The class name as PyTorch prints it: without the generic arity suffix ("ModuleList", not "ModuleList`1").
+    private string TypeName
+    {
+        get
+        {
+            var name = GetType().Name;
+            var tick = name.IndexOf('`');
+            return tick < 0 ? name : name[..tick];
+        }
+    }
+
     // ---- registration ---------------------------------------------------------------------------
 
     /// <summary>
@@ -100,7 +111,7 @@ public abstract class Module : IDisposable
         ArgumentNullException.ThrowIfNull(name, nameof(name));
         if (name.Length == 0 || name.Contains('.'))
         {
-            throw new ArgumentException($"Member name '{name}' of {GetType().Name} must be non-empty and contain no '.'.", nameof(name));
+            throw new ArgumentException($"Member name '{name}' of {TypeName} must be non-empty and contain no '.'.", nameof(name));
         }
         var taken = (!ReferenceEquals(kind, parameterSlots) && parameterSlots.ContainsKey(name)) ? "parameter"
             : (!ReferenceEquals(kind, bufferSlots) && bufferSlots.ContainsKey(name)) ? "buffer"
@@ -108,19 +119,19 @@ public abstract class Module : IDisposable
             : null;
         if (taken is not null)
         {
-            throw new ArgumentException($"{GetType().Name} already has a {taken} named '{name}'.", nameof(name));
+            throw new ArgumentException($"{TypeName} already has a {taken} named '{name}'.", nameof(name));
         }
     }
 
     /// <summary>This module's own parameter <paramref name="name"/> (null if registered as absent).</summary>
     /// <exception cref="KeyNotFoundException">No parameter of that name was registered.</exception>
     protected Tensor? GetParameter(string name) =>
-        parameterSlots.TryGetValue(name, out var t) ? t : throw new KeyNotFoundException($"{GetType().Name} has no parameter '{name}'.");
+        parameterSlots.TryGetValue(name, out var t) ? t : throw new KeyNotFoundException($"{TypeName} has no parameter '{name}'.");
 
     /// <summary>This module's own buffer <paramref name="name"/> (null if registered as absent).</summary>
     /// <exception cref="KeyNotFoundException">No buffer of that name was registered.</exception>
     protected Tensor? GetBuffer(string name) =>
-        bufferSlots.TryGetValue(name, out var t) ? t : throw new KeyNotFoundException($"{GetType().Name} has no buffer '{name}'.");
+        bufferSlots.TryGetValue(name, out var t) ? t : throw new KeyNotFoundException($"{TypeName} has no buffer '{name}'.");
 
     /// <summary>This module's own child <paramref name="name"/>, or null.</summary>
     protected Module? FindModule(string name) => childSlots.TryGetValue(name, out var m) ? m : null;
@@ -438,7 +449,7 @@ public abstract class Module : IDisposable
         }
         if (problems.Count > 0)
         {
-            var message = new StringBuilder($"Error(s) in loading state_dict for {GetType().Name}:");
+            var message = new StringBuilder($"Error(s) in loading state_dict for {TypeName}:");
             foreach (var problem in problems)
             {
                 message.Append("\n\t").Append(problem);
@@ -459,6 +470,33 @@ public abstract class Module : IDisposable
     }
 
     private static string Shape(long[] shape) => "[" + string.Join(", ", shape) + "]";
+
+    // ---- printing -------------------------------------------------------------------------------
+
+    /// <summary>The layer's settings for <see cref="ToString"/>, as PyTorch's <c>extra_repr</c> (e.g. "in_features=4, out_features=2, bias=True").</summary>
+    public virtual string extra_repr() => "";
+
+    /// <summary>The module tree in PyTorch's <c>print(model)</c> layout: the class name, its settings and each child as "(name): …".</summary>
+    public override string ToString()
+    {
+        var extra = extra_repr();
+        var lines = extra.Length == 0 ? new List<string>() : [.. extra.Split('\n')];
+        var extraCount = lines.Count;
+        foreach (var (name, child) in childSlots)
+        {
+            lines.Add($"({name}): " + child.ToString().Replace("\n", "\n  ", StringComparison.Ordinal));
+        }
+        var text = new StringBuilder(TypeName).Append('(');
+        if (extraCount == 1 && lines.Count == 1)
+        {
+            text.Append(lines[0]);
+        }
+        else if (lines.Count > 0)
+        {
+            text.Append("\n  ").AppendJoin("\n  ", lines).Append('\n');
+        }
+        return text.Append(')').ToString();
+    }
 
     // ---- lifetime -------------------------------------------------------------------------------
 

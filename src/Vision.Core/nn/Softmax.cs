@@ -12,5 +12,8 @@ public sealed class Softmax : Module<Tensor, Tensor>
     public long dim { get; }
 
     /// <inheritdoc />
+    public override string extra_repr() => $"dim={dim}";
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input) => F.softmax(input, dim);
 }

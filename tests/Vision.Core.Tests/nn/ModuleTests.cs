@@ -1,4 +1,5 @@
 using Vision.nn;
+using Vision.Tests.Reference;
 
 namespace Vision.Tests.nn;
 
@@ -192,5 +193,38 @@ public class ModuleTests
         using var empty = new Sequential();
         using var same = empty.forward(x);
         Assert.Equal(x.data<float>(), same.data<float>());
+    }
+
+    [SkippableFact]
+    public void PrintsLikePyTorch()
+    {
+        TorchReference.Require();
+        using var model = new ModuleDict<Module>(
+            ("net", new TinyNet()),
+            ("convs", new ModuleList<Module<Tensor, Tensor>>(
+                new Conv2d(4, 4, (2, 4), padding: "same"),
+                new Conv2d(4, 5, 3, padding: 1, bias: false, padding_mode: "reflect"),
+                new Conv2d(4, 2, 3, stride: 2, padding: (2, 1), dilation: (2, 1), groups: 2),
+                new ConvTranspose2d(4, 6, 3, stride: 2, padding: 1, output_padding: 1, groups: 2))),
+            ("norms", new Sequential(new BatchNorm2d(3, momentum: null), new LayerNorm([4, 5]), new LayerNorm(8, eps: 1e-6), new GroupNorm(2, 6))),
+            ("acts", new Sequential(new GELU("tanh"), new LeakyReLU(0.2), new Softmax(1), new SiLU(), new Identity())),
+            ("pools", new Sequential(new MaxPool2d(3, 2, 1), new AvgPool2d(2), new AdaptiveAvgPool2d((3, 2)), new Flatten())),
+            ("embedding", new Embedding(10, 4, padding_idx: 1)));
+        var r = TorchReference.Run(TinyNet.Python + """
+md = nn.ModuleDict({
+    'net': TinyNet(),
+    'convs': nn.ModuleList([
+        nn.Conv2d(4, 4, (2, 4), padding='same'),
+        nn.Conv2d(4, 5, 3, padding=1, bias=False, padding_mode='reflect'),
+        nn.Conv2d(4, 2, 3, stride=2, padding=(2, 1), dilation=(2, 1), groups=2),
+        nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2)]),
+    'norms': nn.Sequential(nn.BatchNorm2d(3, momentum=None), nn.LayerNorm([4, 5]), nn.LayerNorm(8, eps=1e-6), nn.GroupNorm(2, 6)),
+    'acts': nn.Sequential(nn.GELU('tanh'), nn.LeakyReLU(0.2), nn.Softmax(1), nn.SiLU(), nn.Identity()),
+    'pools': nn.Sequential(nn.MaxPool2d(3, 2, 1), nn.AvgPool2d(2), nn.AdaptiveAvgPool2d((3, 2)), nn.Flatten()),
+    'embedding': nn.Embedding(10, 4, padding_idx=1),
+})
+out['repr'] = repr(md)
+""");
+        Assert.Equal(r.GetProperty("repr").GetString(), model.ToString());
     }
 }
