@@ -4,9 +4,10 @@ namespace Vision.nn;
 
 /// <summary>
 /// Runs its modules one after another (torch.nn.Sequential). Children are named "0", "1", … or by the names
-/// given, which become the state-dict prefixes. The forward pass disposes each intermediate result's handle once
-/// the next module has consumed it (autograd keeps what backward needs), so inference without a dispose scope does
-/// not pile up tensors; a module that keeps its input for later must keep an <c>alias()</c> of it.
+/// given, which become the state-dict prefixes. The forward pass runs in its own dispose scope and frees the
+/// intermediate results' handles on return (autograd keeps what backward needs), so inference without a scope does
+/// not pile up tensors; a module that keeps an intermediate tensor for later must take it out of the scope
+/// (<c>DetachFromDisposeScope</c>).
 /// </summary>
 public sealed class Sequential : Module<Tensor, Tensor>, IReadOnlyList<Module<Tensor, Tensor>>
 {
@@ -55,16 +56,13 @@ public sealed class Sequential : Module<Tensor, Tensor>, IReadOnlyList<Module<Te
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        var x = input.alias();
+        using var scope = torch.NewDisposeScope();
+        var x = input;
         foreach (var module in this)
         {
-            var next = module.forward(x);
-            if (!ReferenceEquals(next, x))
-            {
-                x.Dispose();
-            }
-            x = next;
+            x = module.forward(x);
         }
-        return x;
+        // The caller always gets its own handle, even when every module passed the input through.
+        return (ReferenceEquals(x, input) ? input.alias() : x).MoveToOuterDisposeScope();
     }
 }

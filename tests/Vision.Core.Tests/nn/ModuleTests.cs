@@ -180,19 +180,52 @@ public class ModuleTests
         Assert.Equal(["conv.weight", "conv.bias"], seq.named_parameters().Select(p => p.name));
     }
 
+    /// <summary>Remembers the tensor it was given.</summary>
+    private sealed class Recorder : Module<Tensor, Tensor>
+    {
+        public Tensor? Seen { get; private set; }
+
+        public override Tensor forward(Tensor input)
+        {
+            Seen = input;
+            return input.relu();
+        }
+    }
+
+    /// <summary>Returns its own parameter, whatever the input.</summary>
+    private sealed class Constant : Module<Tensor, Tensor>
+    {
+        public Constant() => register_parameter("value", torch.ones(2));
+
+        public override Tensor forward(Tensor input) => GetParameter("value")!;
+    }
+
     [Fact]
-    public void SequentialChainsForwardAndLeavesTheInputAlive()
+    public void SequentialFreesIntermediatesButNotInputsOrParameters()
     {
         using var scale = new Linear(1, 1, bias: false);
         init.constant_(scale.weight, 3);
-        using var seq = new Sequential(scale, new ReLU(), new Identity());
+        var recorder = new Recorder();
+        using var seq = new Sequential(scale, recorder, new Identity());
         using var x = torch.tensor(new float[] { -1, 2 }, 2, 1);
-        using var y = seq.forward(x);
-        Assert.Equal([0f, 6f], y.data<float>());
+        using (var y = seq.forward(x))
+        {
+            Assert.Equal([0f, 6f], y.data<float>());
+        }
+        Assert.True(recorder.Seen!.IsDisposed);
         Assert.False(x.IsDisposed);
+
         using var empty = new Sequential();
-        using var same = empty.forward(x);
-        Assert.Equal(x.data<float>(), same.data<float>());
+        using (var same = empty.forward(x))
+        {
+            Assert.False(ReferenceEquals(same, x));
+            Assert.Equal(x.data<float>(), same.data<float>());
+        }
+        Assert.False(x.IsDisposed);
+
+        using var constant = new Sequential(new Constant());
+        constant.forward(x);
+        Assert.False(constant.parameters().Single().IsDisposed);
     }
 
     [SkippableFact]
