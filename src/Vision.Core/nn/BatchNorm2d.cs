@@ -82,6 +82,9 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>Checkpoints from before PyTorch 0.4.1 (and conversions of them) have no batch counter; it then keeps its value.</summary>
+    protected override bool IsOptionalInStateDict(string name) => name == "num_batches_tracked";
+
     /// <inheritdoc />
     public override string extra_repr() => $"{num_features}, eps={Repr.Float(eps)}, momentum={(momentum is { } m ? Repr.Float(m) : "None")}, affine={Repr.Bool(affine)}, track_running_stats={Repr.Bool(track_running_stats)}";
 

@@ -371,7 +371,7 @@ public abstract class Module : IDisposable
     public OrderedDictionary<string, Tensor> state_dict()
     {
         var result = new OrderedDictionary<string, Tensor>();
-        foreach (var (key, tensor) in StateEntries(""))
+        foreach (var (key, tensor, _) in StateEntries(""))
         {
             result[key] = tensor.detach();
         }
@@ -379,20 +379,20 @@ public abstract class Module : IDisposable
     }
 
     // The state dict's (key, live tensor) pairs, without dedup: shared modules appear under each of their names.
-    private IEnumerable<(string Key, Tensor Tensor)> StateEntries(string prefix)
+    private IEnumerable<(string Key, Tensor Tensor, bool Optional)> StateEntries(string prefix)
     {
         foreach (var (name, p) in parameterSlots)
         {
             if (p is not null)
             {
-                yield return (prefix + name, p);
+                yield return (prefix + name, p, IsOptionalInStateDict(name));
             }
         }
         foreach (var (name, b) in bufferSlots)
         {
             if (b is not null && !nonPersistentBuffers.Contains(name))
             {
-                yield return (prefix + name, b);
+                yield return (prefix + name, b, IsOptionalInStateDict(name));
             }
         }
         foreach (var (name, child) in childSlots)
@@ -416,10 +416,10 @@ public abstract class Module : IDisposable
         ArgumentNullException.ThrowIfNull(state_dict, nameof(state_dict));
         var targets = StateEntries("").ToList();
         var expected = targets.Select(t => t.Key).ToHashSet();
-        var missing = targets.Select(t => t.Key).Where(k => !state_dict.ContainsKey(k)).Distinct().ToList();
+        var missing = targets.Where(t => !t.Optional && !state_dict.ContainsKey(t.Key)).Select(t => t.Key).Distinct().ToList();
         var unexpected = state_dict.Keys.Where(k => !expected.Contains(k)).ToList();
         var problems = new List<string>();
-        foreach (var (key, target) in targets)
+        foreach (var (key, target, _) in targets)
         {
             if (!state_dict.TryGetValue(key, out var source))
             {
@@ -458,7 +458,7 @@ public abstract class Module : IDisposable
         }
         using (torch.no_grad())
         {
-            foreach (var (key, target) in targets)
+            foreach (var (key, target, _) in targets)
             {
                 if (state_dict.TryGetValue(key, out var source))
                 {
@@ -468,6 +468,13 @@ public abstract class Module : IDisposable
         }
         return new IncompatibleKeys(missing, unexpected);
     }
+
+    /// <summary>
+    /// Whether this module's own parameter or buffer <paramref name="name"/> may be absent from a state dict without
+    /// counting as missing (it then keeps its value): state added after checkpoints were already being written, such as
+    /// BatchNorm's <c>num_batches_tracked</c>, which PyTorch also accepts missing from checkpoints without version metadata.
+    /// </summary>
+    protected virtual bool IsOptionalInStateDict(string name) => false;
 
     private static string Shape(long[] shape) => "[" + string.Join(", ", shape) + "]";
 

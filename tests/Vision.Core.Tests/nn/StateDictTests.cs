@@ -92,6 +92,20 @@ out['y_eval'] = net(inp['x'])
     }
 
     [Fact]
+    public void CheckpointWithoutBatchCounterLoadsStrictly()
+    {
+        using var net = new TinyNet();
+        using var source = new TinyNet();
+        using var scope = torch.NewDisposeScope();
+        var state = source.state_dict();
+        state.Remove("features.1.num_batches_tracked");
+        var result = net.load_state_dict(state);
+        Assert.Empty(result.missing_keys);
+        Assert.Equal(0L, net.bn.num_batches_tracked!.item<long>());
+        Assert.True(net.head.weight.equal(source.head.weight));
+    }
+
+    [Fact]
     public void RoundTripIntoAFreshModelReproducesOutputs()
     {
         using var trained = new TinyNet();
