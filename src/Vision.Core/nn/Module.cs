@@ -91,7 +91,11 @@ public abstract class Module : IDisposable
         }
     }
 
-    /// <summary>Registers <paramref name="module"/> as the child <paramref name="name"/> (replacing one of that name in place) and returns it.</summary>
+    /// <summary>
+    /// Registers <paramref name="module"/> as the child <paramref name="name"/> (replacing one of that name in place) and
+    /// returns it, so fields read <c>conv1 = register_module("conv1", new Conv2d(…))</c>. A replaced child is not
+    /// disposed, since it may be used elsewhere.
+    /// </summary>
     /// <exception cref="ArgumentException">The name is invalid or used by a parameter or buffer.</exception>
     public T register_module<T>(string name, T module) where T : Module
     {
