@@ -61,6 +61,13 @@ public sealed unsafe partial class Tensor
     public Tensor detach_() => Self(vt_detach_(Handle));
 
     /// <summary>
+    /// Replaces this tensor's data with <paramref name="data"/>'s (PyTorch's <c>t.data = data</c>): dtype, device and
+    /// shape may change while the tensor keeps its identity as an autograd leaf, so every handle to it (a module's
+    /// parameter, an optimizer's reference) sees the new data. Used by <c>Module.to</c>.
+    /// </summary>
+    public Tensor set_data(Tensor data) => Self(vt_set_data(Handle, data.Handle), data);
+
+    /// <summary>
     /// Computes gradients of this tensor w.r.t. the graph's leaves and accumulates them into their <see cref="grad"/>.
     /// A non-scalar tensor needs <paramref name="gradient"/> (d output / d self).
     /// </summary>

@@ -170,6 +170,10 @@ public sealed unsafe partial class Tensor
     public Tensor cos() => R(vt_cos(Handle, out var r), r);
     /// <summary>Error function.</summary>
     public Tensor erf() => R(vt_erf(Handle, out var r), r);
+    /// <summary>Inverse error function.</summary>
+    public Tensor erfinv() => R(vt_erfinv(Handle, out var r), r);
+    /// <summary>In-place inverse error function.</summary>
+    public Tensor erfinv_() => Self(vt_erfinv_(Handle));
     /// <summary>self * self.</summary>
     public Tensor square() => R(vt_square(Handle, out var r), r);
     /// <summary>max(self, 0).</summary>

@@ -48,6 +48,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int vt_requires_grad(IntPtr t, out int @out);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_set_data(IntPtr t, IntPtr data);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void vt_set_error(string message);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]

@@ -144,6 +144,12 @@ internal static unsafe partial class NativeMethods
     internal static partial int vt_erf_(IntPtr t);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_erfinv(IntPtr t, out IntPtr @out);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_erfinv_(IntPtr t);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_exp(IntPtr t, out IntPtr @out);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]

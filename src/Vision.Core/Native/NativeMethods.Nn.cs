@@ -36,7 +36,7 @@ internal static unsafe partial class NativeMethods
     internal static partial int vt_elu(IntPtr x, double alpha, out IntPtr @out);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int vt_embedding(IntPtr w, IntPtr indices, out IntPtr @out);
+    internal static partial int vt_embedding(IntPtr w, IntPtr indices, long padding_idx, out IntPtr @out);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_gelu(IntPtr x, string approximate, out IntPtr @out);

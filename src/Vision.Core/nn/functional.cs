@@ -91,8 +91,41 @@ public static unsafe class functional
         return Wrap(vt_dropout(input.Handle, p, training ? 1 : 0, out var r), r, input);
     }
 
-    /// <summary>Rows of <paramref name="weight"/> picked by the int64 <paramref name="indices"/>.</summary>
-    public static Tensor embedding(Tensor indices, Tensor weight) => Wrap(vt_embedding(weight.Handle, indices.Handle, out var r), r, indices, weight);
+    /// <summary>
+    /// Rows of <paramref name="weight"/> picked by the int64 <paramref name="indices"/>; the row
+    /// <paramref name="padding_idx"/> (if given) receives no gradient.
+    /// </summary>
+    public static Tensor embedding(Tensor indices, Tensor weight, long? padding_idx = null) =>
+        Wrap(vt_embedding(weight.Handle, indices.Handle, padding_idx ?? -1, out var r), r, indices, weight);
+
+    /// <summary>
+    /// Stochastic depth (timm's <c>drop_path</c>): when training, zeroes whole samples (slices along dim 0) with
+    /// probability <paramref name="drop_prob"/> and, with <paramref name="scale_by_keep"/>, scales the kept ones by
+    /// 1 / (1 - drop_prob) so the expectation is unchanged. Otherwise returns an alias of the input.
+    /// </summary>
+    public static Tensor drop_path(Tensor input, double drop_prob = 0, bool training = false, bool scale_by_keep = true, Generator? generator = null)
+    {
+        if (drop_prob is < 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(drop_prob), drop_prob, "drop_path probability must be in [0, 1].");
+        }
+        if (drop_prob == 0 || !training)
+        {
+            return input.alias();
+        }
+        var keep = 1 - drop_prob;
+        // One draw per sample, broadcast over the other dims.
+        var shape = new long[input.dim()];
+        Array.Fill(shape, 1L);
+        shape[0] = input.size(0);
+        using var like = torch.empty(shape, input.dtype, input.device);
+        using var mask = torch.bernoulli(like, keep, generator);
+        if (keep > 0 && scale_by_keep)
+        {
+            mask.div_(keep);
+        }
+        return input.mul(mask);
+    }
 
     // ---- activations ----------------------------------------------------------------------------
 

@@ -12,6 +12,8 @@ VT_API int vt_grad(TH t, TH* out) {
 VT_API int vt_set_grad(TH t, TH grad) { VT_BODY(t->mutable_grad() = grad ? *grad : at::Tensor()) }
 VT_TENSOR_FN(detach, (TH t, TH* out), t->detach())
 VT_API int vt_detach_(TH t) { VT_BODY(t->detach_()) }
+// t.data = data: swaps the data (dtype, device, shape) while the tensor keeps its autograd identity.
+VT_API int vt_set_data(TH t, TH data) { VT_BODY(t->set_data(*data)) }
 VT_API int vt_grad_fn_name(TH t, char* buffer, int64_t capacity, int64_t* needed) {
   VT_BODY(
       std::string name = t->grad_fn() ? t->grad_fn()->name() : std::string();

@@ -21,7 +21,8 @@ VT_TENSOR_FN(layer_norm, (TH x, const int64_t* shape, int64_t n, TH w, TH b, dou
 VT_TENSOR_FN(group_norm, (TH x, int64_t groups, TH w, TH b, double eps, TH* out),
              at::group_norm(*x, groups, opt(w), opt(b), eps))
 VT_TENSOR_FN(dropout, (TH x, double p, int train, TH* out), at::dropout(*x, p, train != 0))
-VT_TENSOR_FN(embedding, (TH w, TH indices, TH* out), at::embedding(*w, *indices))
+// padding_idx < 0: none; otherwise that row receives no gradient.
+VT_TENSOR_FN(embedding, (TH w, TH indices, int64_t padding_idx, TH* out), at::embedding(*w, *indices, padding_idx))
 
 // ---- activations ------------------------------------------------------------------------------
 VT_TENSOR_FN(relu, (TH x, TH* out), at::relu(*x))
