@@ -228,16 +228,15 @@ public sealed unsafe partial class Tensor
         }
     }
 
-    /// <summary>Sum of all elements.</summary>
-    public Tensor sum(ScalarType? dtype = null) => Reduce(&vt_sum, null, false, dtype);
-    /// <summary>Sum over the given dims.</summary>
-    public Tensor sum(long[] dims, bool keepdim = false, ScalarType? dtype = null) => Reduce(&vt_sum, dims, keepdim, dtype);
+    // No overload takes the dtype first: a literal 0 converts to any enum, so sum(0) would bind to it and sum
+    // everything as uint8. As in PyTorch, dtype is passed by name: sum(dtype: torch.float64).
+
+    /// <summary>Sum over the given dims, or of all elements when <paramref name="dims"/> is null.</summary>
+    public Tensor sum(long[]? dims = null, bool keepdim = false, ScalarType? dtype = null) => Reduce(&vt_sum, dims, keepdim, dtype);
     /// <summary>Sum over one dim.</summary>
     public Tensor sum(long dim, bool keepdim = false, ScalarType? dtype = null) => Reduce(&vt_sum, [dim], keepdim, dtype);
-    /// <summary>Mean of all elements.</summary>
-    public Tensor mean(ScalarType? dtype = null) => Reduce(&vt_mean, null, false, dtype);
-    /// <summary>Mean over the given dims.</summary>
-    public Tensor mean(long[] dims, bool keepdim = false, ScalarType? dtype = null) => Reduce(&vt_mean, dims, keepdim, dtype);
+    /// <summary>Mean over the given dims, or of all elements when <paramref name="dims"/> is null.</summary>
+    public Tensor mean(long[]? dims = null, bool keepdim = false, ScalarType? dtype = null) => Reduce(&vt_mean, dims, keepdim, dtype);
     /// <summary>Mean over one dim.</summary>
     public Tensor mean(long dim, bool keepdim = false, ScalarType? dtype = null) => Reduce(&vt_mean, [dim], keepdim, dtype);
     /// <summary>Variance over the given dims (all if null) with Bessel's <paramref name="correction"/> (1 = unbiased).</summary>
