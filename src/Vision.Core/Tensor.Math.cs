@@ -17,11 +17,11 @@ public sealed unsafe partial class Tensor
     /// <summary>self - alpha * other.</summary>
     public Tensor sub(Tensor other, double alpha = 1) => R(vt_sub(Handle, other.Handle, alpha, out var r), r, other);
     /// <summary>self - value.</summary>
-    public Tensor sub(double value) => add(-value);
+    public Tensor sub(double value) => R(vt_sub_scalar(Handle, value, out var r), r);
     /// <summary>In-place self -= alpha * other.</summary>
     public Tensor sub_(Tensor other, double alpha = 1) => Self(vt_sub_(Handle, other.Handle, alpha), other);
     /// <summary>In-place self -= value.</summary>
-    public Tensor sub_(double value) => add_(-value);
+    public Tensor sub_(double value) => Self(vt_sub_scalar_(Handle, value));
     /// <summary>Elementwise product.</summary>
     public Tensor mul(Tensor other) => R(vt_mul(Handle, other.Handle, out var r), r, other);
     /// <summary>self * value.</summary>

@@ -14,7 +14,7 @@ public sealed partial class Tensor
     /// <summary>Elementwise difference.</summary>
     public static Tensor operator -(Tensor a, Tensor b) => a.sub(b);
     /// <summary>Subtracts a scalar.</summary>
-    public static Tensor operator -(Tensor a, double b) => a.add(-b);
+    public static Tensor operator -(Tensor a, double b) => a.sub(b);
     /// <summary>Scalar minus tensor.</summary>
     public static Tensor operator -(double a, Tensor b) => b.R(vt_rsub_scalar(b.Handle, a, out var r), r);
     /// <summary>Negation.</summary>

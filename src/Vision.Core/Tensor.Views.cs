@@ -164,8 +164,9 @@ public sealed unsafe partial class Tensor
             throw new ArgumentOutOfRangeException(nameof(size), size, "split size must be positive.");
         }
         var total = this.size(dim);
-        var sizes = new List<long>();
-        for (long start = 0; start < total; start += size)
+        // As torch.split, an empty dimension still gives one (empty) piece.
+        var sizes = new List<long> { Math.Min(size, total) };
+        for (var start = size; start < total; start += size)
         {
             sizes.Add(Math.Min(size, total - start));
         }
@@ -180,6 +181,7 @@ public sealed unsafe partial class Tensor
             throw new ArgumentOutOfRangeException(nameof(chunks), chunks, "chunk count must be positive.");
         }
         var total = size(dim);
-        return split(Math.Max(1, (total + chunks - 1) / chunks), dim);
+        // torch.chunk keeps the requested count for an empty dimension (all pieces empty).
+        return total == 0 ? split(new long[chunks], dim) : split((total + chunks - 1) / chunks, dim);
     }
 }

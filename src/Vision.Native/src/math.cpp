@@ -66,6 +66,9 @@ VT_API int vt_add_(TH a, TH b, double alpha) { VT_BODY(a->add_(*b, num(alpha))) 
 VT_API int vt_add_scalar_(TH a, double b) { VT_BODY(a->add_(num(b))) }
 VT_TENSOR_FN(sub, (TH a, TH b, double alpha, TH* out), at::sub(*a, *b, num(alpha)))
 VT_API int vt_sub_(TH a, TH b, double alpha) { VT_BODY(a->sub_(*b, num(alpha))) }
+// Not add(-b): negating 0 gives -0.0, a floating Scalar, which would turn int_tensor - 0 into float32.
+VT_TENSOR_FN(sub_scalar, (TH a, double b, TH* out), at::sub(*a, num(b)))
+VT_API int vt_sub_scalar_(TH a, double b) { VT_BODY(a->sub_(num(b))) }
 VT_TENSOR_FN(rsub_scalar, (TH a, double b, TH* out), at::rsub(*a, num(b)))
 // As Python's Tensor.__rtruediv__: a 0-d tensor of b's dtype would truncate a for integer b (2.5 / [2] gave 1).
 VT_TENSOR_FN(rdiv_scalar, (double a, TH b, TH* out), at::mul(at::reciprocal(*b), num(a)))

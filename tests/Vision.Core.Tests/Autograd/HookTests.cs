@@ -71,6 +71,14 @@ public class HookTests
     }
 
     [Fact]
+    public void RegisteringOnATensorWithoutGradFailsCleanly()
+    {
+        using var scope = torch.NewDisposeScope();
+        var e = Assert.Throws<TorchException>(() => torch.ones(2).register_hook(g => g));
+        Assert.Contains("doesn't require gradient", e.Message);
+    }
+
+    [Fact]
     public void HookCallbacksAreReleasedWhenTheHookOrTheTensorGoes()
     {
         var (tensor, registration, removedState, keptState) = RegisterTwoHooks();

@@ -92,6 +92,9 @@ public class ArithmeticTests
     {
         { "i + 1", () => Ints() + 1, ScalarType.Int64, [-1, 0, 1, 2, 3] },
         { "i - 1", () => Ints() - 1, ScalarType.Int64, [-3, -2, -1, 0, 1] },
+        { "i - 0", () => Ints() - 0, ScalarType.Int64, [-2, -1, 0, 1, 2] },
+        { "i.sub_(0)", () => Ints().sub_(0), ScalarType.Int64, [-2, -1, 0, 1, 2] },
+        { "i.sub(2)", () => Ints().sub(2), ScalarType.Int64, [-4, -3, -2, -1, 0] },
         { "1 - i", () => 1 - Ints(), ScalarType.Int64, [3, 2, 1, 0, -1] },
         { "i * 2", () => Ints() * 2, ScalarType.Int64, [-4, -2, 0, 2, 4] },
         { "i + i", () => Ints() + Ints(), ScalarType.Int64, [-4, -2, 0, 2, 4] },

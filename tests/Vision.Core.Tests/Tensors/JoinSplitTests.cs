@@ -58,6 +58,7 @@ public class JoinSplitTests
         { 10, 12, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1] },
         { 6, 4, [2, 2, 2] },
         { 5, 1, [5] },
+        { 0, 3, [0, 0, 0] },
     };
 
     [Theory]
@@ -81,6 +82,7 @@ public class JoinSplitTests
         var parts = x.split([2, 5], 1);
         Exact(parts[0], [2, 2], 0, 1, 7, 8);
         Exact(parts[1], [2, 5], 2, 3, 4, 5, 6, 9, 10, 11, 12, 13);
+        Assert.Equal(new long[] { 0 }, torch.zeros(0).split(2).Select(p => p.size(0)));
         Assert.Throws<TorchException>(() => x.split([2, 2], 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => x.split(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => x.chunk(0));
