@@ -34,8 +34,8 @@ public sealed unsafe partial class Tensor
     /// <summary>A view with two dimensions swapped.</summary>
     public Tensor transpose(long dim0, long dim1) => R(vt_transpose(Handle, dim0, dim1, out var r), r);
 
-    /// <summary>The transpose of a matrix (dims 0 and 1 swapped).</summary>
-    public Tensor t() => transpose(0, 1);
+    /// <summary>The transpose of a matrix (dims 0 and 1 swapped); vectors and scalars are returned as they are.</summary>
+    public Tensor t() => R(vt_t(Handle, out var r), r);
 
     /// <summary>Transpose of the last two dims (the mT property).</summary>
     public Tensor mT => transpose(-2, -1);

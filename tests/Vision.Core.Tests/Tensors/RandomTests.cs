@@ -52,6 +52,9 @@ public class RandomTests
         torch.manual_seed(42);
         AssertSameDraws(fromG, Draws());
         Assert.Equal(42UL, Generator.Default.initial_seed());
+        var disposed = new Generator(1);
+        disposed.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => torch.rand([1], torch.float32, generator: disposed));
     }
 
     [Theory]

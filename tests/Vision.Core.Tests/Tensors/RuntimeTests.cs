@@ -29,6 +29,8 @@ public class RuntimeTests
     {
         Assert.False(torch.cuda.is_available());
         Assert.Equal(0, torch.cuda.device_count());
+        using var t = torch.ones(1);
+        Assert.Throws<TorchException>(() => t.cuda());
     }
 
     [Fact]

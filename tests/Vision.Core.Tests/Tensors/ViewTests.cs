@@ -51,6 +51,10 @@ public class ViewTests
         using var scope = torch.NewDisposeScope();
         var x = torch.arange(6).reshape(2, 3);
         Exact(x.t(), [3, 2], 0, 3, 1, 4, 2, 5);
+        // As Tensor.t() in PyTorch: vectors and scalars come back unchanged, more than 2 dims is an error.
+        Exact(torch.arange(3).t(), [3], 0, 1, 2);
+        Exact(torch.tensor(5.0).t(), [], 5);
+        Assert.Contains("expects a tensor with <= 2 dimensions", Assert.Throws<TorchException>(() => torch.zeros(1, 2, 3).t()).Message);
         Exact(x.permute(1, 0).reshape(6), [6], 0, 3, 1, 4, 2, 5);
         Exact(x.unsqueeze(1).expand(2, 2, 3), [2, 2, 3], 0, 1, 2, 0, 1, 2, 3, 4, 5, 3, 4, 5);
         Exact(x.select(1, 1), [2], 1, 4);
