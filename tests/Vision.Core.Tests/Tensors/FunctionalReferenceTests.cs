@@ -98,7 +98,7 @@ public class FunctionalReferenceTests
     public void FunctionalOpsMatchPyTorch()
     {
         using var scope = torch.NewDisposeScope();
-        var g = new Generator(20240611);
+        using var g = new Generator(20240611);
         Tensor Randn(params long[] shape) => torch.randn(shape, torch.float64, generator: g);
         var inputs = new Dictionary<string, Tensor>
         {
@@ -122,6 +122,5 @@ public class FunctionalReferenceTests
             ["seg"] = torch.randint(0, 4, [2, 7, 6], generator: g),
         };
         ReferenceCase.AssertAll(Cases, inputs, 1e-10, Prelude);
-        g.Dispose();
     }
 }
