@@ -17,11 +17,11 @@ public sealed unsafe partial class Tensor
     /// <summary>self - alpha * other.</summary>
     public Tensor sub(Tensor other, double alpha = 1) => R(vt_sub(Handle, other.Handle, alpha, out var r), r, other);
     /// <summary>self - value.</summary>
-    public Tensor sub(double value) => add(-value);
+    public Tensor sub(double value) => R(vt_sub_scalar(Handle, value, out var r), r);
     /// <summary>In-place self -= alpha * other.</summary>
     public Tensor sub_(Tensor other, double alpha = 1) => Self(vt_sub_(Handle, other.Handle, alpha), other);
     /// <summary>In-place self -= value.</summary>
-    public Tensor sub_(double value) => add_(-value);
+    public Tensor sub_(double value) => Self(vt_sub_scalar_(Handle, value));
     /// <summary>Elementwise product.</summary>
     public Tensor mul(Tensor other) => R(vt_mul(Handle, other.Handle, out var r), r, other);
     /// <summary>self * value.</summary>
@@ -232,12 +232,14 @@ public sealed unsafe partial class Tensor
         }
     }
 
-    // No `sum(ScalarType? dtype)` overload: C# converts the literal 0 to any enum, so sum(0) would bind to it.
-    /// <summary>Sum over the given dims (all elements when null).</summary>
+    // No overload takes the dtype first: a literal 0 converts to any enum, so sum(0) would bind to it and sum
+    // everything as uint8. As in PyTorch, dtype is passed by name: sum(dtype: torch.float64).
+
+    /// <summary>Sum over the given dims, or of all elements when <paramref name="dims"/> is null.</summary>
     public Tensor sum(long[]? dims = null, bool keepdim = false, ScalarType? dtype = null) => Reduce(&vt_sum, dims, keepdim, dtype);
     /// <summary>Sum over one dim.</summary>
     public Tensor sum(long dim, bool keepdim = false, ScalarType? dtype = null) => Reduce(&vt_sum, [dim], keepdim, dtype);
-    /// <summary>Mean over the given dims (all elements when null).</summary>
+    /// <summary>Mean over the given dims, or of all elements when <paramref name="dims"/> is null.</summary>
     public Tensor mean(long[]? dims = null, bool keepdim = false, ScalarType? dtype = null) => Reduce(&vt_mean, dims, keepdim, dtype);
     /// <summary>Mean over one dim.</summary>
     public Tensor mean(long dim, bool keepdim = false, ScalarType? dtype = null) => Reduce(&vt_mean, [dim], keepdim, dtype);

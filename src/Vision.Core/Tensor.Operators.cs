@@ -14,9 +14,9 @@ public sealed partial class Tensor
     /// <summary>Elementwise difference.</summary>
     public static Tensor operator -(Tensor a, Tensor b) => a.sub(b);
     /// <summary>Subtracts a scalar.</summary>
-    public static Tensor operator -(Tensor a, double b) => a.add(-b);
+    public static Tensor operator -(Tensor a, double b) => a.sub(b);
     /// <summary>Scalar minus tensor.</summary>
-    public static Tensor operator -(double a, Tensor b) => Wrap(vt_rsub_scalar(b.Handle, a, out var r), r);
+    public static Tensor operator -(double a, Tensor b) => b.R(vt_rsub_scalar(b.Handle, a, out var r), r);
     /// <summary>Negation.</summary>
     public static Tensor operator -(Tensor a) => a.neg();
     /// <summary>Elementwise product.</summary>
@@ -30,7 +30,7 @@ public sealed partial class Tensor
     /// <summary>Divides by a scalar.</summary>
     public static Tensor operator /(Tensor a, double b) => a.div(b);
     /// <summary>Scalar divided by tensor.</summary>
-    public static Tensor operator /(double a, Tensor b) => Wrap(vt_rdiv_scalar(a, b.Handle, out var r), r);
+    public static Tensor operator /(double a, Tensor b) => b.R(vt_rdiv_scalar(a, b.Handle, out var r), r);
     /// <summary>Python-style modulus.</summary>
     public static Tensor operator %(Tensor a, Tensor b) => a.remainder(b);
     /// <summary>Python-style modulus by a scalar.</summary>

@@ -40,8 +40,8 @@ public sealed unsafe partial class Tensor
     /// <summary>A view with two dimensions swapped.</summary>
     public Tensor transpose(long dim0, long dim1) => R(vt_transpose(Handle, dim0, dim1, out var r), r);
 
-    /// <summary>The transpose of a matrix (dims 0 and 1 swapped).</summary>
-    public Tensor t() => transpose(0, 1);
+    /// <summary>The transpose of a matrix (dims 0 and 1 swapped); vectors and scalars are returned as they are.</summary>
+    public Tensor t() => R(vt_t(Handle, out var r), r);
 
     /// <summary>Transpose of the last two dims (the mT property).</summary>
     public Tensor mT => transpose(-2, -1);
@@ -170,8 +170,9 @@ public sealed unsafe partial class Tensor
             throw new ArgumentOutOfRangeException(nameof(size), size, "split size must be positive.");
         }
         var total = this.size(dim);
-        var sizes = new List<long>();
-        for (long start = 0; start < total; start += size)
+        // As torch.split, an empty dimension still gives one (empty) piece.
+        var sizes = new List<long> { Math.Min(size, total) };
+        for (var start = size; start < total; start += size)
         {
             sizes.Add(Math.Min(size, total - start));
         }
@@ -186,6 +187,7 @@ public sealed unsafe partial class Tensor
             throw new ArgumentOutOfRangeException(nameof(chunks), chunks, "chunk count must be positive.");
         }
         var total = size(dim);
-        return split(Math.Max(1, (total + chunks - 1) / chunks), dim);
+        // torch.chunk keeps the requested count for an empty dimension (all pieces empty).
+        return total == 0 ? split(new long[chunks], dim) : split((total + chunks - 1) / chunks, dim);
     }
 }

@@ -41,6 +41,11 @@ public readonly struct TensorIndex
     /// <summary>A single position (the dimension is removed).</summary>
     public static implicit operator TensorIndex(int index) => new(Kind.Integer, index);
 
+    /// <summary>A C# index as a single position: <c>^1</c> is the last one (Python's -1).</summary>
+    public static implicit operator TensorIndex(Index index) =>
+        // ^0 is one past the end, so it must fail like any out-of-range position rather than wrap to 0.
+        new(Kind.Integer, !index.IsFromEnd ? index.Value : index.Value == 0 ? long.MaxValue : -index.Value);
+
     /// <summary>A C# range as a slice: <c>1..3</c>, <c>..^1</c>, <c>..</c>.</summary>
     public static implicit operator TensorIndex(Range range)
     {

@@ -72,15 +72,19 @@ public static unsafe partial class torch
         }
     }
 
-    /// <summary>Values start, start+step, … below end (int64 unless <paramref name="dtype"/> says otherwise).</summary>
-    public static Tensor arange(double start, double end, double step = 1, ScalarType dtype = int64, Device? device = null, bool requires_grad = false)
+    /// <summary>
+    /// Values start, start+step, … below end. As in PyTorch, the dtype defaults to int64 when start, end and step
+    /// are all integers and to float32 otherwise.
+    /// </summary>
+    public static Tensor arange(double start, double end, double step = 1, ScalarType? dtype = null, Device? device = null, bool requires_grad = false)
     {
         var dev = device ?? Device.CPU;
-        return Tensor.Wrap(vt_arange(start, end, step, (int)dtype, (int)dev.Type, dev.Index, requires_grad ? 1 : 0, out var r), r);
+        var type = dtype ?? (double.IsInteger(start) && double.IsInteger(end) && double.IsInteger(step) ? int64 : float32);
+        return Tensor.Wrap(vt_arange(start, end, step, (int)type, (int)dev.Type, dev.Index, requires_grad ? 1 : 0, out var r), r);
     }
 
-    /// <summary>Values 0, 1, … below end.</summary>
-    public static Tensor arange(double end, ScalarType dtype = int64, Device? device = null) => arange(0, end, 1, dtype, device);
+    /// <summary>Values 0, 1, … below end (int64 for an integer end, else float32, unless <paramref name="dtype"/> is given).</summary>
+    public static Tensor arange(double end, ScalarType? dtype = null, Device? device = null) => arange(0, end, 1, dtype, device);
 
     /// <summary><paramref name="steps"/> evenly spaced values from start to end inclusive.</summary>
     public static Tensor linspace(double start, double end, long steps, ScalarType dtype = float32, Device? device = null, bool requires_grad = false)

@@ -474,6 +474,12 @@ internal static unsafe partial class NativeMethods
     internal static partial int vt_sub_(IntPtr a, IntPtr b, double alpha);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_sub_scalar(IntPtr a, double b, out IntPtr @out);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_sub_scalar_(IntPtr a, double b);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_sum(IntPtr t, long* dims, long n, int keepdim, int dtype, out IntPtr @out);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]

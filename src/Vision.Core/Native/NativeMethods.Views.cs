@@ -84,6 +84,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int vt_stack(IntPtr* ts, long n, long dim, out IntPtr @out);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_t(IntPtr t, out IntPtr @out);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_transpose(IntPtr t, long d0, long d1, out IntPtr @out);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]

@@ -1,6 +1,8 @@
 // Elementwise math, comparisons, reductions, sorting, linear algebra and _foreach_ ops.
 #include "shim.h"
 
+#include <cmath>
+
 // ---- elementwise ------------------------------------------------------------------------------
 #define VT_UNARY(NAME)                                        \
   VT_TENSOR_FN(NAME, (TH t, TH* out), at::NAME(*t))           \
@@ -31,12 +33,21 @@ VT_TENSOR_FN(logical_not, (TH t, TH* out), at::logical_not(*t))
 VT_TENSOR_FN(isnan, (TH t, TH* out), at::isnan(*t))
 VT_TENSOR_FN(isfinite, (TH t, TH* out), at::isfinite(*t))
 
+// Every scalar crosses the ABI as a double, but PyTorch code writes integers as Python ints, which keep
+// integral tensors integral (arange(3) * 2 is int64) and which integral ops require (add/sub reject a
+// floating alpha on integer tensors). So an integer-valued double becomes an integral Scalar; -0.0 stays
+// floating to keep its sign.
+static at::Scalar num(double v) {
+  bool integral = std::nearbyint(v) == v && std::fabs(v) < 9.0e18 && !(v == 0 && std::signbit(v));
+  return integral ? at::Scalar(static_cast<int64_t>(v)) : at::Scalar(v);
+}
+
 // Binary ops with a tensor or a scalar on the right, plus their in-place forms.
 #define VT_BINARY(NAME)                                                               \
   VT_TENSOR_FN(NAME, (TH a, TH b, TH* out), at::NAME(*a, *b))                         \
-  VT_TENSOR_FN(NAME##_scalar, (TH a, double b, TH* out), at::NAME(*a, b))             \
+  VT_TENSOR_FN(NAME##_scalar, (TH a, double b, TH* out), at::NAME(*a, num(b)))        \
   VT_API int vt_##NAME##_(TH a, TH b) { VT_BODY(a->NAME##_(*b)) }                     \
-  VT_API int vt_##NAME##_scalar_(TH a, double b) { VT_BODY(a->NAME##_(b)) }
+  VT_API int vt_##NAME##_scalar_(TH a, double b) { VT_BODY(a->NAME##_(num(b))) }
 
 VT_BINARY(mul)
 VT_BINARY(div)
@@ -50,15 +61,19 @@ VT_BINARY(le)
 VT_BINARY(gt)
 VT_BINARY(ge)
 
-VT_TENSOR_FN(add, (TH a, TH b, double alpha, TH* out), at::add(*a, *b, alpha))
-VT_TENSOR_FN(add_scalar, (TH a, double b, TH* out), at::add(*a, b))
-VT_API int vt_add_(TH a, TH b, double alpha) { VT_BODY(a->add_(*b, alpha)) }
-VT_API int vt_add_scalar_(TH a, double b) { VT_BODY(a->add_(b)) }
-VT_TENSOR_FN(sub, (TH a, TH b, double alpha, TH* out), at::sub(*a, *b, alpha))
-VT_API int vt_sub_(TH a, TH b, double alpha) { VT_BODY(a->sub_(*b, alpha)) }
-VT_TENSOR_FN(rsub_scalar, (TH a, double b, TH* out), at::rsub(*a, b))
-VT_TENSOR_FN(rdiv_scalar, (double a, TH b, TH* out), at::div(at::scalar_tensor(a, b->options()), *b))
-VT_TENSOR_FN(rpow_scalar, (double a, TH b, TH* out), at::pow(a, *b))
+VT_TENSOR_FN(add, (TH a, TH b, double alpha, TH* out), at::add(*a, *b, num(alpha)))
+VT_TENSOR_FN(add_scalar, (TH a, double b, TH* out), at::add(*a, num(b)))
+VT_API int vt_add_(TH a, TH b, double alpha) { VT_BODY(a->add_(*b, num(alpha))) }
+VT_API int vt_add_scalar_(TH a, double b) { VT_BODY(a->add_(num(b))) }
+VT_TENSOR_FN(sub, (TH a, TH b, double alpha, TH* out), at::sub(*a, *b, num(alpha)))
+VT_API int vt_sub_(TH a, TH b, double alpha) { VT_BODY(a->sub_(*b, num(alpha))) }
+// Not add(-b): negating 0 gives -0.0, a floating Scalar, which would turn int_tensor - 0 into float32.
+VT_TENSOR_FN(sub_scalar, (TH a, double b, TH* out), at::sub(*a, num(b)))
+VT_API int vt_sub_scalar_(TH a, double b) { VT_BODY(a->sub_(num(b))) }
+VT_TENSOR_FN(rsub_scalar, (TH a, double b, TH* out), at::rsub(*a, num(b)))
+// As Python's Tensor.__rtruediv__: a 0-d tensor of b's dtype would truncate a for integer b (2.5 / [2] gave 1).
+VT_TENSOR_FN(rdiv_scalar, (double a, TH b, TH* out), at::mul(at::reciprocal(*b), num(a)))
+VT_TENSOR_FN(rpow_scalar, (double a, TH b, TH* out), at::pow(num(a), *b))
 VT_TENSOR_FN(div_mode, (TH a, TH b, const char* mode, TH* out), at::div(*a, *b, std::string(mode)))
 VT_TENSOR_FN(maximum, (TH a, TH b, TH* out), at::maximum(*a, *b))
 VT_TENSOR_FN(minimum, (TH a, TH b, TH* out), at::minimum(*a, *b))
@@ -70,7 +85,7 @@ VT_TENSOR_FN(bitwise_or, (TH a, TH b, TH* out), at::bitwise_or(*a, *b))
 
 // Clamp bounds are optional: has_min/has_max say whether min/max are given.
 static c10::optional<at::Scalar> bound(int has, double v) {
-  return has ? c10::optional<at::Scalar>(v) : c10::nullopt;
+  return has ? c10::optional<at::Scalar>(num(v)) : c10::nullopt;
 }
 VT_TENSOR_FN(clamp, (TH t, int has_min, double min, int has_max, double max, TH* out),
              at::clamp(*t, bound(has_min, min), bound(has_max, max)))
@@ -82,10 +97,10 @@ VT_TENSOR_FN(clamp_tensor, (TH t, TH min, TH max, TH* out), at::clamp(*t, vt::op
 VT_TENSOR_FN(lerp, (TH a, TH end, double weight, TH* out), at::lerp(*a, *end, weight))
 VT_TENSOR_FN(lerp_tensor, (TH a, TH end, TH weight, TH* out), at::lerp(*a, *end, *weight))
 VT_API int vt_lerp_(TH a, TH end, double weight) { VT_BODY(a->lerp_(*end, weight)) }
-VT_TENSOR_FN(addcmul, (TH t, TH a, TH b, double value, TH* out), at::addcmul(*t, *a, *b, value))
-VT_TENSOR_FN(addcdiv, (TH t, TH a, TH b, double value, TH* out), at::addcdiv(*t, *a, *b, value))
-VT_API int vt_addcmul_(TH t, TH a, TH b, double value) { VT_BODY(t->addcmul_(*a, *b, value)) }
-VT_API int vt_addcdiv_(TH t, TH a, TH b, double value) { VT_BODY(t->addcdiv_(*a, *b, value)) }
+VT_TENSOR_FN(addcmul, (TH t, TH a, TH b, double value, TH* out), at::addcmul(*t, *a, *b, num(value)))
+VT_TENSOR_FN(addcdiv, (TH t, TH a, TH b, double value, TH* out), at::addcdiv(*t, *a, *b, num(value)))
+VT_API int vt_addcmul_(TH t, TH a, TH b, double value) { VT_BODY(t->addcmul_(*a, *b, num(value))) }
+VT_API int vt_addcdiv_(TH t, TH a, TH b, double value) { VT_BODY(t->addcdiv_(*a, *b, num(value))) }
 VT_API int vt_zero_(TH t) { VT_BODY(t->zero_()) }
 VT_API int vt_fill_(TH t, double value) { VT_BODY(t->fill_(value)) }
 VT_TENSOR_FN(softmax, (TH t, int64_t dim, TH* out), at::softmax(*t, dim))
@@ -159,13 +174,13 @@ VT_TENSOR_FN(outer, (TH a, TH b, TH* out), at::outer(*a, *b))
 
 // ---- _foreach_ (multi-tensor) ops used by optimizers ------------------------------------------
 VT_API int vt_foreach_add_(const TH* a, const TH* b, int64_t n, double alpha) {
-  VT_BODY(at::_foreach_add_(vt::tensors(a, n), vt::tensors(b, n), alpha))
+  VT_BODY(at::_foreach_add_(vt::tensors(a, n), vt::tensors(b, n), num(alpha)))
 }
 VT_API int vt_foreach_add_scalar_(const TH* a, int64_t n, double value) {
-  VT_BODY(at::_foreach_add_(vt::tensors(a, n), value))
+  VT_BODY(at::_foreach_add_(vt::tensors(a, n), num(value)))
 }
 VT_API int vt_foreach_mul_scalar_(const TH* a, int64_t n, double value) {
-  VT_BODY(at::_foreach_mul_(vt::tensors(a, n), value))
+  VT_BODY(at::_foreach_mul_(vt::tensors(a, n), num(value)))
 }
 VT_API int vt_foreach_mul_(const TH* a, const TH* b, int64_t n) {
   VT_BODY(at::_foreach_mul_(vt::tensors(a, n), vt::tensors(b, n)))
@@ -174,10 +189,10 @@ VT_API int vt_foreach_div_(const TH* a, const TH* b, int64_t n) {
   VT_BODY(at::_foreach_div_(vt::tensors(a, n), vt::tensors(b, n)))
 }
 VT_API int vt_foreach_addcmul_(const TH* t, const TH* a, const TH* b, int64_t n, double value) {
-  VT_BODY(at::_foreach_addcmul_(vt::tensors(t, n), vt::tensors(a, n), vt::tensors(b, n), value))
+  VT_BODY(at::_foreach_addcmul_(vt::tensors(t, n), vt::tensors(a, n), vt::tensors(b, n), num(value)))
 }
 VT_API int vt_foreach_addcdiv_(const TH* t, const TH* a, const TH* b, int64_t n, double value) {
-  VT_BODY(at::_foreach_addcdiv_(vt::tensors(t, n), vt::tensors(a, n), vt::tensors(b, n), value))
+  VT_BODY(at::_foreach_addcdiv_(vt::tensors(t, n), vt::tensors(a, n), vt::tensors(b, n), num(value)))
 }
 VT_API int vt_foreach_zero_(const TH* a, int64_t n) { VT_BODY(at::_foreach_zero_(vt::tensors(a, n))) }
 VT_API int vt_foreach_copy_(const TH* dst, const TH* src, int64_t n) {

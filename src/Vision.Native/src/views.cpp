@@ -7,6 +7,7 @@ VT_TENSOR_FN(view_dtype, (TH t, int dtype, TH* out), t->view(static_cast<at::Sca
 VT_TENSOR_FN(reshape, (TH t, const int64_t* shape, int64_t n, TH* out), t->reshape(vt::ints(shape, n)))
 VT_TENSOR_FN(permute, (TH t, const int64_t* dims, int64_t n, TH* out), t->permute(vt::ints(dims, n)))
 VT_TENSOR_FN(transpose, (TH t, int64_t d0, int64_t d1, TH* out), t->transpose(d0, d1))
+VT_TENSOR_FN(t, (TH t, TH* out), t->t())
 VT_TENSOR_FN(flatten, (TH t, int64_t start, int64_t end, TH* out), t->flatten(start, end))
 VT_TENSOR_FN(unflatten, (TH t, int64_t dim, const int64_t* sizes, int64_t n, TH* out),
              t->unflatten(dim, vt::ints(sizes, n)))
