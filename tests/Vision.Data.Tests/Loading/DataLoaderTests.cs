@@ -96,6 +96,24 @@ public sealed class DataLoaderTests
         Assert.Equal(inline, Run(3));
     }
 
+    [Fact]
+    public void SampleRandomDependsOnSeedEpochAndIndex()
+    {
+        var draws = new List<long>();
+        foreach (var seed in new long[] { 0, 1, -5 })
+        {
+            for (var epoch = 0; epoch < 3; epoch++)
+            {
+                for (var index = 0; index < 50; index++)
+                {
+                    draws.Add(DataLoader.CreateSampleRandom(seed, epoch, index).NextInt64());
+                }
+            }
+        }
+        Assert.Equal(draws.Count, draws.Distinct().Count());
+        Assert.Equal(DataLoader.CreateSampleRandom(3, 4, 5).NextInt64(), DataLoader.CreateSampleRandom(3, 4, 5).NextInt64());
+    }
+
     [Theory]
     [InlineData(false, new[] { 4, 4, 2 })]
     [InlineData(true, new[] { 4, 4 })]
