@@ -6,6 +6,6 @@ public enum ImageReadMode
     /// <summary>Three channels, RGB: grayscale is repeated, alpha dropped (PIL's <c>convert("RGB")</c>).</summary>
     Rgb = 0,
 
-    /// <summary>One channel of luma (colour images are converted with OpenCV's 0.299/0.587/0.114 weights).</summary>
+    /// <summary>One channel of luma: the codec converts colour images with ITU-R 601 weights (0.299 R + 0.587 G + 0.114 B, ±1 level of rounding).</summary>
     Grayscale = 1,
 }
