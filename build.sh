@@ -10,7 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # What building the native shim needs (libtorch, OpenCV and Gloo headers, a C++ toolchain).
-BUILD_PACKAGES=(cmake make g++ libtorch-dev)
+BUILD_PACKAGES=(cmake make g++ libtorch-dev libopencv-dev)
 # Real data for the demo and the data tests.
 DATA_PACKAGES=(dataset-fashion-mnist)
 # The PyTorch reference the tests compare numerics against.

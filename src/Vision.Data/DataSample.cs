@@ -1,9 +1,10 @@
 namespace Vision.Data;
 
 /// <summary>
-/// One labelled sample on its way through the per-sample pipeline: a uint8 HWC (height, width, 3 channels RGB)
-/// CPU image tensor, its class label and where it came from. Transforms replace <see cref="Image"/>; the sample
-/// owns it and disposes the previous image when it is replaced.
+/// One labelled sample on its way through the per-sample pipeline: a uint8 HWC (height, width, channels) CPU image
+/// tensor — 3 channels RGB, or 1 for grayscale datasets such as Fashion-MNIST — its class label and where it came
+/// from. Transforms replace <see cref="Image"/> (or modify it in place: the sample owns it) and the sample disposes
+/// the previous image when it is replaced.
 /// </summary>
 public sealed class DataSample : IDisposable
 {
@@ -18,7 +19,7 @@ public sealed class DataSample : IDisposable
         Source = source;
     }
 
-    /// <summary>The image: uint8, shape (H, W, 3), RGB, on the CPU (float (C, H, W) after a to-tensor/normalize step).</summary>
+    /// <summary>The image: uint8, shape (H, W, C) with C = 3 (RGB) or 1 (gray), on the CPU (float (C, H, W) after a to-tensor/normalize step).</summary>
     public Tensor Image
     {
         get => image;

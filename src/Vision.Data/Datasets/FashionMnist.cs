@@ -3,31 +3,35 @@ namespace Vision.Data.Datasets;
 /// <summary>
 /// Fashion-MNIST (Zalando): 60,000 training and 10,000 test 28×28 grayscale images of 10 clothing classes.
 /// Reads the four IDX files (gzip or plain) from a folder; by default Debian's <c>dataset-fashion-mnist</c>
-/// location. The tensors are CPU-resident and owned by this object.
+/// location. The tensors are CPU-resident and owned by this object. As a dataset it yields single-channel
+/// (28, 28, 1) uint8 images: the pixels are gray, so a model for it takes 1 input channel.
 /// </summary>
-public sealed class FashionMnist : IDisposable
+public sealed class FashionMnist : IDataset, IDisposable
 {
     /// <summary>Where Debian's <c>dataset-fashion-mnist</c> package installs the files.</summary>
     public const string DefaultRoot = "/usr/share/datasets/fashion-mnist";
+
+    private readonly InMemoryDataset data;
 
     /// <summary>The class names, indexed by label.</summary>
     public static IReadOnlyList<string> Classes { get; } =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
-    private FashionMnist(Tensor images, Tensor labels)
-    {
-        Images = images.DetachFromDisposeScope();
-        Labels = labels.DetachFromDisposeScope();
-    }
+    private FashionMnist(Tensor images, Tensor labels) => data = new InMemoryDataset(images, labels, Classes);
 
     /// <summary>The images as uint8, shape (N, 28, 28).</summary>
-    public Tensor Images { get; }
+    public Tensor Images => data.Images;
 
     /// <summary>The labels as int64, shape (N).</summary>
-    public Tensor Labels { get; }
+    public Tensor Labels => data.Labels;
 
     /// <summary>Number of samples.</summary>
-    public long Count => Labels.shape[0];
+    public int Count => data.Count;
+
+    IReadOnlyList<string> IDataset.Classes => Classes;
+
+    /// <summary>Sample <paramref name="index"/>: a copy of its image as uint8 (28, 28, 1) and its label.</summary>
+    public DataSample Get(int index) => data.Get(index);
 
     /// <summary>Loads the training split (train=true) or the test split from <paramref name="root"/>.</summary>
     /// <exception cref="FileNotFoundException">A file is missing; the message says which and how to install the dataset.</exception>
@@ -63,9 +67,5 @@ public sealed class FashionMnist : IDisposable
     }
 
     /// <summary>Frees the image and label tensors.</summary>
-    public void Dispose()
-    {
-        Images.Dispose();
-        Labels.Dispose();
-    }
+    public void Dispose() => data.Dispose();
 }

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using Vision.Data.Datasets;
 using F = Vision.nn.functional;
 
-namespace Vision.Data.Tests;
+namespace Vision.Data.Tests.Datasets;
 
 public sealed class IdxFileTests : IDisposable
 {
@@ -91,5 +91,12 @@ public sealed class IdxFileTests : IDisposable
         // The test split holds exactly 1,000 images of each class.
         var counts = F.one_hot(test.Labels, 10).sum(0).data<long>();
         Assert.All(counts, c => Assert.Equal(1000, c));
+        // As a dataset: single-channel (28, 28, 1) copies with their labels and the class names.
+        IDataset dataset = test;
+        Assert.Equal("Ankle boot", dataset.Classes[9]);
+        using var sample = dataset.Get(17);
+        Assert.Equal(new long[] { 28, 28, 1 }, sample.Image.shape);
+        Assert.Equal(test.Images[17].data<byte>(), sample.Image.data<byte>());
+        Assert.Equal(test.Labels[17].item<long>(), sample.Label);
     }
 }

@@ -1,0 +1,92 @@
+using System.Buffers;
+using static Vision.Native.NativeMethods;
+
+namespace Vision.Data.Image;
+
+/// <summary>
+/// Reads and writes image files through OpenCV (torchvision.io's <c>read_image</c>/<c>decode_image</c>/<c>encode_png</c>).
+/// Images are CPU uint8 tensors of shape (H, W, C): C = 3 (RGB) or 1 (grayscale). Decoding handles JPEG, PNG,
+/// BMP, WebP, TIFF and PNM, applies the EXIF orientation of JPEG files, drops alpha and scales 16-bit data to
+/// 8 bits. Safe to call from several threads at once.
+/// </summary>
+public static unsafe class ImageIO
+{
+    /// <summary>The file extensions (lower case, with the dot) that <see cref="Read"/> can decode.</summary>
+    public static IReadOnlyList<string> Extensions { get; } =
+        [".jpg", ".jpeg", ".jpe", ".png", ".bmp", ".dib", ".webp", ".tif", ".tiff", ".ppm", ".pgm", ".pbm", ".pnm"];
+
+    /// <summary>Reads and decodes an image file.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a decodable image; the message names the file.</exception>
+    public static Tensor Read(string path, ImageReadMode mode = ImageReadMode.Rgb)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        // Compressed bytes are only needed during the decode: a pooled buffer spares the GC a large array per image.
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        var length = file.Length;
+        if (length > Array.MaxLength)
+        {
+            throw new InvalidDataException($"{path}: the file is {length} bytes, more than an image file can be.");
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent((int)length);
+        try
+        {
+            var read = file.ReadAtLeast(buffer.AsSpan(0, (int)length), (int)length, throwOnEndOfStream: false);
+            return Decode(buffer.AsSpan(0, read), mode, path);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Decodes an encoded image (the bytes of a JPEG, PNG, … file).</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a decodable image.</exception>
+    public static Tensor Decode(ReadOnlySpan<byte> data, ImageReadMode mode = ImageReadMode.Rgb) =>
+        Decode(data, mode, $"image data ({data.Length} bytes)");
+
+    private static Tensor Decode(ReadOnlySpan<byte> data, ImageReadMode mode, string source)
+    {
+        fixed (byte* p = data)
+        {
+            if (vt_image_decode((IntPtr)p, data.Length, mode == ImageReadMode.Grayscale ? 1 : 0, out var handle) != 0)
+            {
+                throw new InvalidDataException($"Cannot decode {source}: {LastError()}.");
+            }
+            return new Tensor(handle);
+        }
+    }
+
+    /// <summary>Encodes a uint8 (H, W, C) image with 1 (gray), 3 (RGB) or 4 (RGBA) channels.</summary>
+    /// <param name="image">The image.</param>
+    /// <param name="format">PNG (lossless) or JPEG.</param>
+    /// <param name="quality">JPEG quality, 1 to 100; ignored for PNG.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="quality"/> is outside 1 to 100.</exception>
+    /// <exception cref="TorchException">The tensor is not a uint8 (H, W, C) image.</exception>
+    public static byte[] Encode(Tensor image, ImageFormat format = ImageFormat.Png, int quality = 95)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (quality is < 1 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(quality), quality, "JPEG quality must be between 1 and 100.");
+        }
+        var extension = format == ImageFormat.Jpeg ? ".jpg" : ".png";
+        using var bytes = Tensor.Wrap(vt_image_encode(image.Handle, extension, quality, out var handle), handle);
+        GC.KeepAlive(image);
+        return bytes.data<byte>();
+    }
+
+    /// <summary>Encodes <paramref name="image"/> in the format of the file extension (.png, .jpg or .jpeg) and writes it.</summary>
+    /// <exception cref="ArgumentException">The extension is not .png, .jpg or .jpeg.</exception>
+    public static void Write(string path, Tensor image, int quality = 95)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var format = Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".png" => ImageFormat.Png,
+            ".jpg" or ".jpeg" => ImageFormat.Jpeg,
+            _ => throw new ArgumentException($"Cannot write {path}: the extension must be .png, .jpg or .jpeg.", nameof(path)),
+        };
+        File.WriteAllBytes(path, Encode(image, format, quality));
+    }
+}
