@@ -32,11 +32,12 @@ public sealed class YOLOv5ParamScheduler
 
     /// <summary>
     /// Creates the schedule and records every group's <c>initial_lr</c> and <c>initial_momentum</c> (MMYOLO's
-    /// <c>before_train</c>). <paramref name="warmup_mim_iter"/> keeps MMYOLO's spelling and default.
+    /// <c>before_train</c>). <paramref name="warmup_mim_iter"/> keeps MMYOLO's spelling; its default, 100, is
+    /// Ultralytics YOLOv5's minimum (<c>max(round(warmup_epochs * nb), 100)</c>), while MMYOLO's hook defaults to 1000.
     /// </summary>
     public YOLOv5ParamScheduler(Optimizer optimizer, long iters_per_epoch, string scheduler_type = "linear", double lr_factor = 0.01,
         long max_epochs = 300, double warmup_epochs = 3, double warmup_bias_lr = 0.1, double warmup_momentum = 0.8,
-        long warmup_mim_iter = 1000, int? bias_group_index = 2)
+        long warmup_mim_iter = 100, int? bias_group_index = 2)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         if (scheduler_type is not ("linear" or "cosine"))

@@ -112,8 +112,9 @@ out['cosine'] = yolo(7, 5, scheduler_type='cosine', lr_factor=0.05, max_epochs=5
     public void WarmUpLengthIsTheLongerOfEpochsAndMinimumIterations()
     {
         using var optimizer = new SGD([torch.zeros([1]).DetachFromDisposeScope().requires_grad_()], lr: 0.01, momentum: 0.9);
-        Assert.Equal(1000, new YOLOv5ParamScheduler(optimizer, iters_per_epoch: 100, bias_group_index: null).warmup_iters);
-        Assert.Equal(1500, new YOLOv5ParamScheduler(optimizer, iters_per_epoch: 500, bias_group_index: null).warmup_iters);
+        Assert.Equal(100, new YOLOv5ParamScheduler(optimizer, iters_per_epoch: 20, bias_group_index: null).warmup_iters);
+        Assert.Equal(150, new YOLOv5ParamScheduler(optimizer, iters_per_epoch: 50, bias_group_index: null).warmup_iters);
+        Assert.Equal(1000, new YOLOv5ParamScheduler(optimizer, iters_per_epoch: 50, warmup_mim_iter: 1000, bias_group_index: null).warmup_iters);
         Assert.Equal("bias_group_index must name one of the optimizer's 1 param groups, got 2",
             Assert.Throws<ArgumentException>(() => new YOLOv5ParamScheduler(optimizer, iters_per_epoch: 100)).Message);
         Assert.Equal("scheduler_type must be 'linear' or 'cosine', got 'step'",
