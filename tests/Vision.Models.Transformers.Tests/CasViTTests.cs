@@ -59,6 +59,21 @@ public class CasViTTests
         Assert.True(next.allclose(features[0], 1e-5, 1e-6));
     }
 
+    [Fact]
+    public void ForwardLeavesOnlyItsOutputsInTheCallersScope()
+    {
+        using var model = CasViT.Create("xs", out_indices: [1, 3]);
+        using var head = new CasViTHead(10, 220, distillation: true);
+        using var x = torch.randn(2, 3, 64, 64);
+        using var scope = torch.NewDisposeScope();
+        var features = model.forward(x);
+        Assert.Equal(2, scope.Count);
+        head.forward(features);
+        Assert.Equal(3, scope.Count);
+        head.forward_distillation(features);
+        Assert.Equal(5, scope.Count);
+    }
+
     [Theory]
     [InlineData("xs", 3_200_700, 2_979_700)]
     [InlineData("s", 5_764_224, 5_507_224)]
@@ -174,6 +189,14 @@ public class CasViTTests
         using var plain = new CasViTHead(5, 8);
         Assert.Throws<InvalidOperationException>(() => plain.forward_distillation([features]));
         Assert.Equal(new[] { "head" }, plain.classifier_keys);
+    }
+
+    [Fact]
+    public void StageListsOtherThanFourStagesAreRejected()
+    {
+        var three = Assert.Throws<ArgumentException>(() => new CasViT([2, 2, 4], [48, 56, 112]));
+        Assert.Contains("four stages", three.Message);
+        Assert.Throws<ArgumentException>(() => CasViT.Create("l"));
     }
 
     [Fact]

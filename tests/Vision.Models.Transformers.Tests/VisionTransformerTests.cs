@@ -97,6 +97,18 @@ public partial class VisionTransformerTests
     }
 
     [Fact]
+    public void ForwardLeavesOnlyItsOutputsInTheCallersScope()
+    {
+        using var model = Small(64, out_indices: [1, 2]);
+        using var x = torch.randn(2, 3, 32, 32);
+        using var scope = torch.NewDisposeScope();
+        // 32 px on a 64-px model also exercises the on-the-fly position-embedding resize.
+        var features = model.forward(x);
+        Assert.Equal(2, features.Length);
+        Assert.Equal(2, scope.Count);
+    }
+
+    [Fact]
     public void DropPathGrowsLinearlyOverTheBlocks()
     {
         using var model = VisionTransformer.Create("tiny", 16, 32, drop_path_rate: 0.2);
@@ -161,6 +173,7 @@ public partial class VisionTransformerTests
         var build = Assert.Throws<ArgumentException>(() => VisionTransformer.Create("tiny", 16, 40));
         Assert.Contains("40", build.Message);
         Assert.Contains("16", build.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VisionTransformer(32, 16, 8, depth: 0, num_heads: 2, mlp_dim: 16));
 
         using var model = Small();
         using var scope = torch.NewDisposeScope();

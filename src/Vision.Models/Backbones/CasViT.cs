@@ -41,14 +41,8 @@ public sealed class CasViT : Backbone
     /// <exception cref="ArgumentException">The stage lists do not describe four non-empty stages.</exception>
     public CasViT(IReadOnlyList<int> depths, IReadOnlyList<long> widths, double mlp_ratio = 4, double drop_rate = 0, double drop_path_rate = 0.1,
         IReadOnlyList<int>? out_indices = null, int frozen_stages = -1, long in_channels = 3)
-        : base(depths.Count, out_indices ?? [-1], frozen_stages)
+        : base(CheckStages(depths, widths), out_indices ?? [-1], frozen_stages)
     {
-        if (depths.Count != 4 || widths.Count != 4 || depths.Any(d => d <= 0) || widths.Any(w => w <= 0) || widths[0] % 2 != 0)
-        {
-            throw new ArgumentException(
-                $"CAS-ViT needs four stages with positive depths and widths and an even first width, got depths [{string.Join(", ", depths)}] and widths [{string.Join(", ", widths)}].",
-                nameof(depths));
-        }
         this.widths = [.. widths];
         var stem = widths[0] / 2;
         patch_embed = register_module("patch_embed", new Sequential(
@@ -72,6 +66,18 @@ public sealed class CasViT : Backbone
             first += depths[i];
         }
         Freeze();
+    }
+
+    // Checked before the base constructor, which validates out_indices against the stage count.
+    private static int CheckStages(IReadOnlyList<int> depths, IReadOnlyList<long> widths)
+    {
+        if (depths.Count != 4 || widths.Count != 4 || depths.Any(d => d <= 0) || widths.Any(w => w <= 0) || widths[0] % 2 != 0)
+        {
+            throw new ArgumentException(
+                $"CAS-ViT needs four stages with positive depths and widths and an even first width, got depths [{string.Join(", ", depths)}] and widths [{string.Join(", ", widths)}].",
+                nameof(depths));
+        }
+        return depths.Count;
     }
 
     /// <summary>

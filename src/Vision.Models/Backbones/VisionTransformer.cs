@@ -55,10 +55,9 @@ public sealed class VisionTransformer : Backbone
     public VisionTransformer(long img_size, long patch_size, long embed_dim, int depth, long num_heads, long mlp_dim, long in_channels = 3,
         bool qkv_bias = true, double drop_rate = 0, double attn_drop_rate = 0, double drop_path_rate = 0, IReadOnlyList<int>? out_indices = null,
         int frozen_stages = -1, bool final_norm = true)
-        : base(depth, out_indices ?? [-1], frozen_stages)
+        : base(PositiveDepth(depth), out_indices ?? [-1], frozen_stages)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(embed_dim);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(depth);
         if (img_size <= 0 || patch_size <= 0 || img_size % patch_size != 0)
         {
             throw new ArgumentException($"The image size {img_size} is not divisible by the patch size {patch_size}.", nameof(img_size));
@@ -82,6 +81,13 @@ public sealed class VisionTransformer : Backbone
         init.normal_(cls_token, std: 1e-6);
         TimmInit.TruncNormalLinears(this);
         Freeze();
+    }
+
+    // Checked before the base constructor, whose out_indices check would otherwise report an empty model confusingly.
+    private static int PositiveDepth(int depth)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(depth);
+        return depth;
     }
 
     /// <summary>
