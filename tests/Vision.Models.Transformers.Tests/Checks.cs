@@ -1,0 +1,45 @@
+using Vision.nn;
+
+namespace Vision.Models.Transformers.Tests;
+
+/// <summary>Value comparisons and model helpers shared by the tests.</summary>
+internal static class Checks
+{
+    /// <summary>Asserts |expected − actual| ≤ rtol · max|expected| + atol elementwise, naming the first difference.</summary>
+    public static void Close(double[] expected, Tensor actual, double rtol, string what, double atol = 1e-6)
+    {
+        var values = actual.data<double>();
+        Assert.True(expected.Length == values.Length, $"{what}: expected {expected.Length} values, got {values.Length}.");
+        var scale = expected.Max(Math.Abs);
+        for (var i = 0; i < values.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - values[i]) <= rtol * scale + atol,
+                $"{what}[{i}]: expected {expected[i]}, got {values[i]} (rtol {rtol} of max |expected| {scale}).");
+        }
+    }
+
+    /// <summary>The number of trainable values, as PyTorch's sum(p.numel() for p in model.parameters()).</summary>
+    public static long CountParameters(Module module) => module.parameters().Sum(p => p.numel());
+
+    /// <summary>Moves every parameter and floating-point buffer away from its initial value (variances stay positive), so a mixed-up weight shows.</summary>
+    public static void Randomize(Module module, Generator generator)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (name, tensor) in module.named_parameters().Concat(module.named_buffers()))
+        {
+            if (tensor.dtype != torch.float32)
+            {
+                continue;
+            }
+            using var noise = torch.randn(tensor.shape, torch.float32, generator: generator);
+            if (name.EndsWith("running_var", StringComparison.Ordinal))
+            {
+                tensor.copy_(noise.abs_().add_(0.5));
+            }
+            else
+            {
+                tensor.add_(noise.mul_(0.1));
+            }
+        }
+    }
+}
