@@ -47,25 +47,55 @@ internal static class ConfigLoader
     /// <param name="json">The text.</param>
     /// <param name="source">The file the text came from, for error messages.</param>
     /// <exception cref="InvalidDataException">The text is not valid JSON or not a JSON object.</exception>
-    public static JsonObject Parse(string json, string source)
+    private static JsonObject Parse(string json, string source)
     {
-        JsonNode? node;
+        JsonDocument document;
         try
         {
-            node = JsonNode.Parse(json, NodeOptions, DocumentOptions);
+            document = JsonDocument.Parse(json, DocumentOptions);
         }
         catch (JsonException e)
         {
             throw new InvalidDataException(
                 $"{source}: invalid JSON at line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}: {Reason(e)}", e);
         }
-        catch (ArgumentException e)
+        using (document)
         {
-            // JsonObject rejects a key that repeats (compared case-insensitively) when it is built.
-            throw new InvalidDataException($"{source}: {e.Message}", e);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidDataException($"{source}: a config file must hold one JSON object, got {root.ValueKind}.");
+            }
+            CheckUniqueKeys(root, "$", source);
+            return JsonObject.Create(root.Clone(), NodeOptions)!;
         }
-        return node as JsonObject ?? throw new InvalidDataException(
-            $"{source}: a config file must hold one JSON object, got {(node is null ? "null" : node.GetValueKind().ToString())}.");
+    }
+
+    // JsonObject finds a repeated key only when first read, far from its file; the keys compare ignoring case here
+    // because they do in the merged config.
+    private static void CheckUniqueKeys(JsonElement element, string path, string source)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            var index = 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                CheckUniqueKeys(item, $"{path}[{index++}]", source);
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Object)
+        {
+            var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var property in element.EnumerateObject())
+            {
+                if (!seen.TryAdd(property.Name, property.Name))
+                {
+                    throw new InvalidDataException(
+                        $"{source}: {path} has the key '{seen[property.Name]}' twice (as '{property.Name}'); keys compare ignoring case.");
+                }
+                CheckUniqueKeys(property.Value, $"{path}.{property.Name}", source);
+            }
+        }
     }
 
     private static JsonObject Load(string file, List<string> chain)

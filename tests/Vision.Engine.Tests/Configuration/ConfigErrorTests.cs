@@ -44,6 +44,7 @@ public sealed class ConfigErrorTests
     [InlineData("""{ "_base_": ["ok.json", ""] }""", "$._base_[1] must be a path or a list of paths relative to the file, got \"\".")]
     [InlineData("""{ "model": { "head": { "_delete_": "yes" } } }""", "$.model.head._delete_ must be true or false, got \"yes\".")]
     [InlineData("""[1, 2]""", "a config file must hold one JSON object, got Array.")]
+    [InlineData("""{ "a": [{ "b": 1, "b": 2 }] }""", "$.a[0] has the key 'b' twice (as 'b'); keys compare ignoring case.")]
     public void MalformedKeysNameFileAndJsonPath(string text, string message)
     {
         using var files = new ConfigFiles();
@@ -51,5 +52,14 @@ public sealed class ConfigErrorTests
         var entry = files.Write("main.json", text);
         var e = Assert.Throws<InvalidDataException>(() => Config.FromFile(entry));
         Assert.Equal($"{entry}: {message}", e.Message);
+    }
+
+    [Fact]
+    public void RepeatedKeysNameTheFile()
+    {
+        using var files = new ConfigFiles();
+        var entry = files.Write("main.json", """{ "optimizer": { "lr": 0.1, "LR": 0.2 } }""");
+        var e = Assert.Throws<InvalidDataException>(() => Config.FromFile(entry));
+        Assert.Equal($"{entry}: $.optimizer has the key 'lr' twice (as 'LR'); keys compare ignoring case.", e.Message);
     }
 }
