@@ -1,0 +1,214 @@
+using Vision.Data;
+using Vision.Data.Image;
+using Vision.Data.Transforms;
+using Vision.nn;
+
+namespace Vision.Engine.Inference;
+
+/// <summary>
+/// Classifies images with a trained model (MMPreTrain's ImageClassificationInferencer): decodes them, applies the
+/// test preprocessing of <see cref="ImageClassificationInferencerOptions"/> (ResizeEdge, CenterCrop, Normalize),
+/// runs the model in batches in eval mode under inference mode, and returns per image the softmax scores, the
+/// predicted label, its score and its class name.
+/// </summary>
+/// <example>
+/// <code>
+/// var inferencer = new ImageClassificationInferencer(model, new() { BatchSize = 32 }, classes: dataset.Classes);
+/// foreach (var result in inferencer.Infer("photos/"))
+/// {
+///     Console.WriteLine($"{result.ImagePath}: {result.PredClass} ({result.PredScore:P1})");
+/// }
+/// </code>
+/// </example>
+public sealed class ImageClassificationInferencer
+{
+    private readonly Compose pipeline;
+    private readonly string[]? classes;
+
+    /// <summary>Creates the inferencer.</summary>
+    /// <param name="model">A classifier returning logits (N, C) for normalised images (N, channels, H, W).</param>
+    /// <param name="options">Preprocessing and batch size; default ImageNet preprocessing (resize 256, crop 224), batches of 1.</param>
+    /// <param name="classes">The class names by label, for <see cref="ClassificationResult.PredClass"/>; null leaves it unset.</param>
+    /// <param name="device">Where the model runs; default the device of its first parameter (the CPU if it has none).</param>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public ImageClassificationInferencer(Module<Tensor, Tensor> model, ImageClassificationInferencerOptions? options = null,
+        IReadOnlyList<string>? classes = null, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        options ??= new ImageClassificationInferencerOptions();
+        options.Validate();
+        Model = model;
+        Options = options;
+        this.classes = classes?.ToArray();
+        Device = device ?? model.parameters().Select(p => p.device).FirstOrDefault(Device.CPU);
+        var steps = new List<ITransform>();
+        if (options.ResizeScale > 0)
+        {
+            steps.Add(new ResizeEdge(options.ResizeScale, options.ResizeEdge, options.Interpolation));
+        }
+        if (options.CropSize > 0)
+        {
+            steps.Add(new CenterCrop(options.CropSize));
+        }
+        steps.Add(new Normalize(options.EffectiveMean, options.EffectiveStd));
+        pipeline = new Compose(steps);
+    }
+
+    /// <summary>The classifier.</summary>
+    public Module<Tensor, Tensor> Model { get; }
+
+    /// <summary>The preprocessing and batching settings.</summary>
+    public ImageClassificationInferencerOptions Options { get; }
+
+    /// <summary>The class names by label, or null.</summary>
+    public IReadOnlyList<string>? Classes => classes;
+
+    /// <summary>The device the model runs on.</summary>
+    public Device Device { get; }
+
+    /// <summary>Classifies an image file, or every image under a folder (recursively, in ordinal path order).</summary>
+    /// <exception cref="FileNotFoundException">The path is neither a file nor a folder.</exception>
+    /// <exception cref="InvalidDataException">A file is not a decodable image (the message names it), or a folder holds no images.</exception>
+    public IReadOnlyList<ClassificationResult> Infer(string path) => Infer([path]);
+
+    /// <summary>Classifies image files (a folder among them stands for the images under it), in the order given.</summary>
+    /// <exception cref="FileNotFoundException">A path is neither a file nor a folder.</exception>
+    /// <exception cref="InvalidDataException">A file is not a decodable image (the message names it), or a folder holds no images.</exception>
+    public IReadOnlyList<ClassificationResult> Infer(IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var files = paths.SelectMany(Expand).ToList();
+        return Run(files.Count, i => ImageIO.Read(files[i], Options.ReadMode), i => files[i]);
+    }
+
+    /// <summary>Classifies decoded images: uint8 (H, W, C) tensors with the channels of <see cref="ImageClassificationInferencerOptions.ReadMode"/>. They are not changed.</summary>
+    /// <exception cref="ArgumentException">An image is not a uint8 (H, W, C) tensor with the expected channels.</exception>
+    public IReadOnlyList<ClassificationResult> Infer(IEnumerable<Tensor> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var list = images.ToList();
+        var channels = Options.ReadMode == ImageReadMode.Grayscale ? 1 : 3;
+        for (var i = 0; i < list.Count; i++)
+        {
+            var image = list[i];
+            if (image.dtype != ScalarType.Byte || image.dim() != 3 || image.size(2) != channels)
+            {
+                throw new ArgumentException(
+                    $"Image {i} must be a uint8 (H, W, {channels}) tensor for {Options.ReadMode} inference, got {image.dtype} ({string.Join(", ", image.shape)}).",
+                    nameof(images));
+            }
+        }
+        // The pipeline replaces and frees the sample's image, so it works on a copy of the caller's.
+        return Run(list.Count, i => list[i].cpu().clone(), _ => null);
+    }
+
+    private static IEnumerable<string> Expand(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (File.Exists(path))
+        {
+            return [path];
+        }
+        if (!Directory.Exists(path))
+        {
+            throw new FileNotFoundException($"{path} is neither an image file nor a folder.", path);
+        }
+        var images = Directory.EnumerateFiles(path, "*", new EnumerationOptions { RecurseSubdirectories = true })
+            .Where(f => ImageIO.Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (images.Count == 0)
+        {
+            throw new InvalidDataException($"The folder {path} holds no images (extensions {string.Join(", ", ImageIO.Extensions)}).");
+        }
+        return images;
+    }
+
+    private List<ClassificationResult> Run(int count, Func<int, Tensor> load, Func<int, string?> source)
+    {
+        var results = new List<ClassificationResult>(count);
+        // Eval mode for the run, then every module back in its own mode, so a model mid-training can be used.
+        var modes = Model.modules().Select(m => (Module: m, m.training)).ToList();
+        Model.eval();
+        try
+        {
+            for (var start = 0; start < count; start += Options.BatchSize)
+            {
+                var size = Math.Min(Options.BatchSize, count - start);
+                results.AddRange(Batch(Enumerable.Range(start, size), load, source));
+            }
+        }
+        finally
+        {
+            // Pre-order: a parent's train() resets its subtree before the children restore their own modes.
+            foreach (var (module, training) in modes)
+            {
+                module.train(training);
+            }
+        }
+        return results;
+    }
+
+    private IEnumerable<ClassificationResult> Batch(IEnumerable<int> indices, Func<int, Tensor> load, Func<int, string?> source)
+    {
+        using var scope = torch.NewDisposeScope();
+        var samples = new List<DataSample>();
+        float[] scores;
+        try
+        {
+            foreach (var i in indices)
+            {
+                samples.Add(new DataSample(load(i), label: 0, index: i, source: source(i)));
+                // The test pipeline is deterministic; the generator is only there to satisfy the transform interface.
+                pipeline.Apply(samples[^1], new Random(0));
+            }
+            CheckSameSize(samples);
+            var batch = torch.stack(samples.Select(s => s.Image).ToList()).to(Device);
+            using (torch.inference_mode())
+            {
+                var logits = Model.forward(batch);
+                if (logits.dim() != 2 || logits.size(0) != samples.Count)
+                {
+                    throw new InvalidOperationException(
+                        $"The model must return logits of shape ({samples.Count}, classes) for {samples.Count} images, got ({string.Join(", ", logits.shape)}).");
+                }
+                scores = logits.to(ScalarType.Float32).softmax(1).cpu().data<float>();
+            }
+        }
+        finally
+        {
+            samples.ForEach(s => s.Dispose());
+        }
+        var classCount = scores.Length / samples.Count;
+        if (classes is not null && classes.Length != classCount)
+        {
+            throw new InvalidOperationException($"The model scores {classCount} classes but {classes.Length} class names were given.");
+        }
+        return samples.Select((sample, row) =>
+        {
+            var rowScores = scores.AsSpan(row * classCount, classCount).ToArray();
+            var label = Array.IndexOf(rowScores, rowScores.Max());
+            return new ClassificationResult
+            {
+                PredScores = rowScores,
+                PredLabel = label,
+                PredScore = rowScores[label],
+                PredClass = classes?[label],
+                ImagePath = sample.Source,
+            };
+        }).ToList();
+    }
+
+    private void CheckSameSize(List<DataSample> samples)
+    {
+        var first = samples[0];
+        if (samples.FirstOrDefault(s => !s.Image.shape.AsSpan().SequenceEqual(first.Image.shape)) is { } other)
+        {
+            throw new InvalidDataException(
+                $"Cannot batch {Describe(first)} ({string.Join("×", first.Image.shape)}) with {Describe(other)} ({string.Join("×", other.Image.shape)}): " +
+                $"images of a batch need one size after preprocessing; set CropSize (now {Options.CropSize}) or BatchSize 1.");
+        }
+    }
+
+    private static string Describe(DataSample sample) => sample.Source ?? $"image {sample.Index}";
+}
