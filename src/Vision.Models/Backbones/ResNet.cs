@@ -172,21 +172,32 @@ public sealed class ResNet : Backbone
     {
         foreach (var module in modules())
         {
-            switch (module)
+            if (module is Conv2d conv)
             {
-                case Conv2d conv:
-                    init.kaiming_normal_(conv.weight, mode: "fan_out", nonlinearity: "relu");
-                    break;
-                case BatchNorm2d bn:
-                    init.ones_(bn.weight!);
-                    init.zeros_(bn.bias!);
-                    break;
-                case Bottleneck block when zeroInitResidual:
-                    init.zeros_(block.bn3.weight!);
-                    break;
-                case BasicBlock block when zeroInitResidual:
-                    init.zeros_(block.bn2.weight!);
-                    break;
+                init.kaiming_normal_(conv.weight, mode: "fan_out", nonlinearity: "relu");
+            }
+            else if (module is BatchNorm2d bn)
+            {
+                init.ones_(bn.weight!);
+                init.zeros_(bn.bias!);
+            }
+        }
+        if (!zeroInitResidual)
+        {
+            return;
+        }
+        // After the pass above, which would otherwise set these weights back to one.
+        foreach (var module in modules())
+        {
+            var lastNorm = module switch
+            {
+                Bottleneck block => block.bn3,
+                BasicBlock block => block.bn2,
+                _ => null,
+            };
+            if (lastNorm is not null)
+            {
+                init.zeros_(lastNorm.weight!);
             }
         }
     }

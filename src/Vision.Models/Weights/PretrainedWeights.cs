@@ -78,9 +78,9 @@ public static class PretrainedWeights
                 .Where(m => m.module is ClsHead)
                 .SelectMany(m => ((ClsHead)m.module).classifier_keys.Select(k => (m.name.Length == 0 ? k : m.name + "." + k) + "."))
                 .ToList();
-            foreach (var (key, value) in weights.ToList())
+            foreach (var (key, current) in state)
             {
-                if (state.TryGetValue(key, out var current) && !current.shape.SequenceEqual(value.shape) && classifierPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)))
+                if (weights.TryGetValue(key, out var value) && !current.shape.SequenceEqual(value.shape) && classifierPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)))
                 {
                     options.Log?.Invoke($"Skipped classifier weight {key}: checkpoint shape {Shape(value)}, model shape {Shape(current)}; it keeps its initial values.");
                     skipped.Add(key);
