@@ -1,3 +1,4 @@
+using System.Globalization;
 using F = Vision.nn.functional;
 
 namespace Vision.Models.Losses;
@@ -31,7 +32,8 @@ public sealed class CrossEntropyLoss : ClsLoss
     public Tensor? class_weight => GetBuffer("class_weight");
 
     /// <inheritdoc />
-    public override string extra_repr() => $"label_smoothing={label_smoothing}, class_weight={(class_weight is null ? "None" : "[" + string.Join(", ", class_weight.data<float>()) + "]")}";
+    public override string extra_repr() => string.Create(CultureInfo.InvariantCulture,
+        $"label_smoothing={label_smoothing}, class_weight={(class_weight is null ? "None" : "[" + string.Join(", ", class_weight.data<float>().Select(w => w.ToString(CultureInfo.InvariantCulture))) + "]")}");
 
     /// <inheritdoc />
     public override Tensor forward(Tensor logits, Tensor target)
