@@ -1,3 +1,4 @@
+using Vision.Analysis;
 using static Vision.Native.NativeMethods;
 
 namespace Vision.nn;
@@ -37,7 +38,13 @@ public static unsafe class functional
         var d = Pair(dilation ?? [1], nameof(dilation));
         fixed (long* ps = s, pp = p, pd = d)
         {
-            return Wrap(vt_conv2d(input.Handle, weight.Handle, H(bias), ps, pp, pd, groups, out var r), r, input, weight, bias);
+            var output = Wrap(vt_conv2d(input.Handle, weight.Handle, H(bias), ps, pp, pd, groups, out var r), r, input, weight, bias);
+            if (MacCounter.IsCounting)
+            {
+                // Each output element sums (in_channels / groups) · kH · kW products.
+                MacCounter.Add(output.numel() * weight.size(1) * weight.size(2) * weight.size(3), weight);
+            }
+            return output;
         }
     }
 
@@ -51,13 +58,26 @@ public static unsafe class functional
         var d = Pair(dilation ?? [1], nameof(dilation));
         fixed (long* ps = s, pp = p, pop = op, pd = d)
         {
-            return Wrap(vt_conv_transpose2d(input.Handle, weight.Handle, H(bias), ps, pp, pop, groups, pd, out var r), r, input, weight, bias);
+            var output = Wrap(vt_conv_transpose2d(input.Handle, weight.Handle, H(bias), ps, pp, pop, groups, pd, out var r), r, input, weight, bias);
+            if (MacCounter.IsCounting)
+            {
+                // Each input element is scattered into (out_channels / groups) · kH · kW outputs.
+                MacCounter.Add(input.numel() * weight.size(1) * weight.size(2) * weight.size(3), weight);
+            }
+            return output;
         }
     }
 
     /// <summary>input @ weightᵀ + bias.</summary>
-    public static Tensor linear(Tensor input, Tensor weight, Tensor? bias = null) =>
-        Wrap(vt_linear(input.Handle, weight.Handle, H(bias), out var r), r, input, weight, bias);
+    public static Tensor linear(Tensor input, Tensor weight, Tensor? bias = null)
+    {
+        var output = Wrap(vt_linear(input.Handle, weight.Handle, H(bias), out var r), r, input, weight, bias);
+        if (MacCounter.IsCounting)
+        {
+            MacCounter.Add(output.numel() * weight.size(-1), weight);
+        }
+        return output;
+    }
 
     /// <summary>
     /// Batch normalisation over dim 1. In training, batch statistics are used and the running ones (if given)

@@ -1,0 +1,162 @@
+using System.Text.RegularExpressions;
+using Vision.Models.Backbones;
+
+namespace Vision.Models.Registry;
+
+/// <summary>
+/// Every model architecture by name, as timm's and MMPreTrain's registries: <see cref="ListModels"/> finds names,
+/// <see cref="Create(string, long, long, IReadOnlyDictionary{string, string}?)"/> builds a fresh
+/// <see cref="ImageClassifier"/>. Names and aliases are matched ignoring case.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Registering an architecture: give each variant a name, a factory and a one-line description, from a static
+/// <c>RegisterModels()</c> method in the architecture's file, and add that method to the built-in list in this class's
+/// static constructor (timm's <c>@register_model</c>, made explicit):
+/// <code>
+/// ModelRegistry.Register("vit-base-p16", o => BuildViT(768, 12, 12, 16, o), "ViT-B/16 (timm vit_base_patch16)", "vit_base_patch16_224");
+/// </code>
+/// The factory reads <see cref="ModelOptions.NumClasses"/>, <see cref="ModelOptions.ImageSize"/>, the drop rates, and
+/// its architecture-specific overrides through <see cref="ModelOptions.GetInt"/> and the like; overrides it never
+/// reads are rejected by <see cref="Create(string, ModelOptions)"/>. User code may register its own models at any time.
+/// </para>
+/// <para>Thread-safe; a name or alias can be registered once.</para>
+/// </remarks>
+public static class ModelRegistry
+{
+    private static readonly Lock Gate = new();
+    private static readonly Dictionary<string, ModelInfo> Models = new(StringComparer.OrdinalIgnoreCase);
+    // Every name and alias → the model it resolves to.
+    private static readonly Dictionary<string, ModelInfo> Names = new(StringComparer.OrdinalIgnoreCase);
+
+    static ModelRegistry()
+    {
+        // The built-in architectures, one line per architecture file.
+        ResNet.RegisterModels();
+    }
+
+    /// <summary>Registers a model under <paramref name="name"/> and <paramref name="aliases"/>.</summary>
+    /// <exception cref="ArgumentException">A name is empty, contains whitespace or wildcards, or is taken.</exception>
+    public static void Register(string name, Func<ModelOptions, ImageClassifier> factory, string description, params string[] aliases) =>
+        Register(new ModelInfo(name, factory, description) { Aliases = aliases });
+
+    /// <summary>Registers a model described by <paramref name="info"/> (use this to give a <see cref="ModelInfo.PretrainedKeyMap"/>).</summary>
+    /// <exception cref="ArgumentException">A name is empty, contains whitespace or wildcards, or is taken.</exception>
+    public static void Register(ModelInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(info.Factory, nameof(info));
+        string[] names = [info.Name, .. info.Aliases];
+        foreach (var name in names)
+        {
+            if (string.IsNullOrEmpty(name) || name.Any(c => char.IsWhiteSpace(c) || c is '*' or '?'))
+            {
+                throw new ArgumentException($"Model name '{name}' must be non-empty, without whitespace, '*' or '?'.", nameof(info));
+            }
+        }
+        lock (Gate)
+        {
+            var taken = names.Where(Names.ContainsKey).ToList();
+            if (taken.Count > 0 || names.Distinct(StringComparer.OrdinalIgnoreCase).Count() != names.Length)
+            {
+                var clash = taken.Count > 0 ? string.Join(", ", taken.Select(n => $"'{n}' (by {Names[n].Name})")) : "a name repeated among its aliases";
+                throw new ArgumentException($"Cannot register model '{info.Name}': {clash}.", nameof(info));
+            }
+            Models[info.Name] = info;
+            foreach (var name in names)
+            {
+                Names[name] = info;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The registered model names matching <paramref name="pattern"/>, sorted (MMPreTrain's <c>list_models</c>):
+    /// <c>*</c> matches any run of characters, <c>?</c> one character, case ignored; a model also matches through
+    /// one of its aliases, and is listed under its name.
+    /// </summary>
+    public static IReadOnlyList<string> ListModels(string pattern = "*")
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var regex = new Regex("^" + Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        lock (Gate)
+        {
+            return Names.Where(n => regex.IsMatch(n.Key)).Select(n => n.Value.Name).Distinct().Order(StringComparer.Ordinal).ToList();
+        }
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a registered name or alias.</summary>
+    public static bool Contains(string name)
+    {
+        lock (Gate)
+        {
+            return Names.ContainsKey(name);
+        }
+    }
+
+    /// <summary>The registration of <paramref name="name"/> (a name or alias).</summary>
+    /// <exception cref="ArgumentException">No such model; the message lists close matches and every known name.</exception>
+    public static ModelInfo Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (Gate)
+        {
+            if (Names.TryGetValue(name, out var info))
+            {
+                return info;
+            }
+            var close = Names.Keys
+                .Select(n => (Name: n, Distance: EditDistance(name.ToLowerInvariant(), n.ToLowerInvariant())))
+                .Where(c => c.Distance <= Math.Max(2, name.Length / 3) || c.Name.Contains(name, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
+                .Take(5).Select(c => c.Name).ToList();
+            var hint = close.Count > 0 ? $" Did you mean: {string.Join(", ", close)}?" : "";
+            throw new ArgumentException($"Unknown model '{name}'.{hint} Known models: {string.Join(", ", Models.Keys.Order(StringComparer.Ordinal))}.", nameof(name));
+        }
+    }
+
+    /// <summary>Builds a new <paramref name="name"/> classifier for <paramref name="num_classes"/> classes and <paramref name="img_size"/>-pixel images.</summary>
+    /// <exception cref="ArgumentException">The model is unknown, or an override is unknown to it or malformed.</exception>
+    public static ImageClassifier Create(string name, long num_classes = 1000, long img_size = 224, IReadOnlyDictionary<string, string>? overrides = null) =>
+        Create(name, new ModelOptions { NumClasses = num_classes, ImageSize = img_size, Overrides = overrides ?? new Dictionary<string, string>() });
+
+    /// <summary>Builds a new <paramref name="name"/> classifier from <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentException">The model is unknown, or an override is unknown to it or malformed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A common setting is out of range.</exception>
+    public static ImageClassifier Create(string name, ModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var info = Get(name);
+        options.Validate();
+        var tracked = options.Fresh();
+        var model = info.Factory(tracked);
+        var unread = tracked.UnreadOverrides.ToList();
+        if (unread.Count > 0)
+        {
+            model.Dispose();
+            var known = tracked.ReadKeys.ToList();
+            throw new ArgumentException(
+                $"Model '{info.Name}' does not use override(s) {string.Join(", ", unread.Select(k => $"'{k}'"))}; it reads: {(known.Count > 0 ? string.Join(", ", known) : "none")}.",
+                nameof(options));
+        }
+        return model;
+    }
+
+    // Levenshtein distance, for suggestions.
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+            previous = current;
+        }
+        return previous[b.Length];
+    }
+}
