@@ -205,12 +205,12 @@ public partial class VisionTransformerTests
         using var model = Small(32);
         using var scope = torch.NewDisposeScope();
         var from96 = torch.randn(1, 1 + 36, 8);
-        var adapted = model.AdaptPretrained("pos_embed", from96);
+        var adapted = model.AdaptPretrainedWeight("pos_embed", from96);
         Assert.NotNull(adapted);
         Assert.True(adapted.equal(VisionTransformer.ResizePosEmbed(from96, 2)));
-        Assert.Null(model.AdaptPretrained("pos_embed", torch.randn(1, 5, 8)));
-        Assert.Null(model.AdaptPretrained("cls_token", torch.randn(1, 1, 8)));
-        Assert.Null(model.AdaptPretrained("pos_embed", torch.randn(1, 37, 4)));
+        Assert.Null(model.AdaptPretrainedWeight("pos_embed", torch.randn(1, 5, 8)));
+        Assert.Null(model.AdaptPretrainedWeight("cls_token", torch.randn(1, 1, 8)));
+        Assert.Null(model.AdaptPretrainedWeight("pos_embed", torch.randn(1, 37, 4)));
     }
 
     [SkippableFact]

@@ -1,3 +1,6 @@
+using Vision.Models.Heads;
+using Vision.Models.Registry;
+using Vision.Models.Weights;
 using Vision.Models.Backbones.AdditiveAttention;
 using Vision.nn;
 
@@ -78,6 +81,28 @@ public sealed class CasViT : Backbone
                 nameof(depths));
         }
         return depths.Count;
+    }
+
+    /// <summary>
+    /// Registers cas-vit-xs/s/m/t (aliases rcvit_xs…). Official checkpoints (weights under "model", converted to
+    /// safetensors) load through <see cref="OfficialKeyMap"/>. Override "distillation" = true adds the dist_head.
+    /// </summary>
+    internal static void RegisterModels()
+    {
+        foreach (var arch in new[] { "xs", "s", "m", "t" })
+        {
+            ModelRegistry.Register(new ModelInfo($"cas-vit-{arch}", options => Build(arch, options), $"CAS-ViT-{arch.ToUpperInvariant()} (official rcvit_{arch})")
+            {
+                Aliases = [$"rcvit_{arch}"],
+                PretrainedKeyMap = key => OfficialKeyMap(key),
+            });
+        }
+    }
+
+    private static ImageClassifier Build(string arch, ModelOptions options)
+    {
+        var backbone = Create(arch, options.DropPathRate, options.DropRate, options.GetInts("out_indices"), (int)options.GetInt("frozen_stages", -1));
+        return new ImageClassifier(backbone, null, new CasViTHead(options.NumClasses, backbone.out_channels[^1], options.GetBool("distillation", false)));
     }
 
     /// <summary>

@@ -1,3 +1,6 @@
+using Vision.Models.Heads;
+using Vision.Models.Registry;
+using Vision.Models.Weights;
 using Vision.Models.Backbones.Transformer;
 using Vision.nn;
 using F = Vision.nn.functional;
@@ -25,7 +28,7 @@ namespace Vision.Models.Backbones;
 /// 0..k-1 (and the final norm when k is the depth), as MMPreTrain does.
 /// </para>
 /// </remarks>
-public sealed class VisionTransformer : Backbone
+public sealed class VisionTransformer : Backbone, IAdaptsPretrainedWeights
 {
     // timm/DeiT widths: (embed, depth, heads, mlp). 'small' is DeiT-S (384 wide), not MMPreTrain's older 768-wide 'small'.
     private static readonly Dictionary<string, (long Embed, int Depth, long Heads, long Mlp)> Archs = new()
@@ -105,6 +108,38 @@ public sealed class VisionTransformer : Backbone
         }
         return new VisionTransformer(img_size, patch_size, a.Embed, a.Depth, a.Heads, a.Mlp, drop_rate: drop_rate, attn_drop_rate: attn_drop_rate,
             drop_path_rate: drop_path_rate, out_indices: out_indices, frozen_stages: frozen_stages);
+    }
+
+    // timm's published ViTs: (name, arch, patch, timm alias).
+    private static readonly (string Name, string Arch, long Patch, string Alias)[] Published =
+    [
+        ("vit-tiny-p16", "tiny", 16, "vit_tiny_patch16_224"),
+        ("vit-small-p16", "small", 16, "vit_small_patch16_224"),
+        ("vit-base-p16", "base", 16, "vit_base_patch16_224"),
+        ("vit-base-p32", "base", 32, "vit_base_patch32_224"),
+        ("vit-large-p16", "large", 16, "vit_large_patch16_224"),
+    ];
+
+    /// <summary>Registers the published ViTs; timm checkpoints load through <see cref="KeyMaps.TimmViT"/>.</summary>
+    internal static void RegisterModels()
+    {
+        foreach (var (name, arch, patch, alias) in Published)
+        {
+            ModelRegistry.Register(new ModelInfo(name, options => Build(arch, patch, options), $"ViT-{char.ToUpperInvariant(arch[0])}/{patch} (timm {alias})")
+            {
+                Aliases = [alias],
+                PretrainedKeyMap = KeyMaps.TimmViT,
+            });
+        }
+    }
+
+    private static ImageClassifier Build(string arch, long patch, ModelOptions options)
+    {
+        var backbone = Create(arch, patch, options.ImageSize, drop_rate: options.DropRate,
+            attn_drop_rate: options.GetDouble("attn_drop_rate", 0), drop_path_rate: options.DropPathRate,
+            out_indices: options.GetInts("out_indices"), frozen_stages: (int)options.GetInt("frozen_stages", -1));
+        var hidden = options.GetInt("hidden_dim", 0);
+        return new ImageClassifier(backbone, null, new VisionTransformerClsHead(options.NumClasses, backbone.embed_dim, hidden > 0 ? hidden : null));
     }
 
     /// <summary>The image side the position embedding was built for.</summary>
@@ -194,7 +229,7 @@ public sealed class VisionTransformer : Backbone
     /// (e.g. 224-px weights into a 384-px model). Returns the new tensor (the caller owns it), or null when the entry
     /// needs nothing; an entry that cannot be adapted is left for the loader to report as a size mismatch.
     /// </summary>
-    public Tensor? AdaptPretrained(string key, Tensor value)
+    public Tensor? AdaptPretrainedWeight(string key, Tensor value)
     {
         var adaptable = key == "pos_embed" && value.dim() == 3 && value.size(0) == 1 && value.size(2) == embed_dim
             && value.size(1) != pos_embed.size(1);

@@ -33,6 +33,8 @@ public static class ModelRegistry
     {
         // The built-in architectures, one line per architecture file.
         ResNet.RegisterModels();
+        VisionTransformer.RegisterModels();
+        CasViT.RegisterModels();
     }
 
     /// <summary>Registers a model under <paramref name="name"/> and <paramref name="aliases"/>.</summary>

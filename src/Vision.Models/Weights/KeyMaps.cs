@@ -31,4 +31,7 @@ public static class KeyMaps
     /// <c>fc.*</c> → <c>head.fc.*</c>, everything else → <c>backbone.*</c>.
     /// </summary>
     public static Func<string, string?> TorchvisionResNet { get; } = Prefixes(("fc.", "head.fc."), ("", "backbone."));
+
+    /// <summary>timm's VisionTransformer (head.* → head.layers.head.*, the rest → backbone.*).</summary>
+    public static Func<string, string?> TimmViT { get; } = Prefixes(("head.", "head.layers.head."), ("", "backbone."));
 }
