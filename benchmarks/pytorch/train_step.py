@@ -2,7 +2,7 @@
 
 The counterpart of benchmarks/Vision.Throughput, with the same options and output:
     python3 benchmarks/pytorch/train_step.py --models resnet18,resnet50 --sizes 64,224 --batch 32 --threads 2 --steps 10
-Model names are torchvision's (resnet18, vit_b_16, ...); dashes are read as underscores.
+Model names are torchvision's (resnet18, vit_b_16, ...; dashes read as underscores), plus vit-tiny-p16 and vit-small-p16.
 """
 import argparse
 import time
@@ -10,6 +10,19 @@ import time
 import torch
 import torch.nn.functional as F
 import torchvision
+
+
+# Vision registry names whose architecture torchvision builds under other settings: (depth, heads, width, mlp).
+VIT = {"vit-tiny-p16": (12, 3, 192, 768), "vit-small-p16": (12, 6, 384, 1536)}
+
+
+def build(name, size, classes):
+    """A torchvision model by name; Vision's vit-tiny/small-p16 as torchvision VisionTransformers of those sizes."""
+    if name in VIT:
+        depth, heads, width, mlp = VIT[name]
+        return torchvision.models.VisionTransformer(image_size=size, patch_size=16, num_layers=depth, num_heads=heads,
+                                                    hidden_dim=width, mlp_dim=mlp, num_classes=classes)
+    return getattr(torchvision.models, name.replace("-", "_"))(num_classes=classes)
 
 
 def main():
@@ -31,7 +44,7 @@ def main():
     print("model,size,batch,threads,images_per_s,ms_per_step,cpu_ms_per_step")
     for name in args.models.split(","):
         for size in (int(s) for s in args.sizes.split(",")):
-            model = getattr(torchvision.models, name.replace("-", "_"))(num_classes=args.classes)
+            model = build(name, size, args.classes)
             model.train()
             optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01, foreach=True)
             images = torch.randn(args.batch, 3, size, size)
