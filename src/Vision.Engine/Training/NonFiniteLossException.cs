@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Vision.Engine.Training;
 
 /// <summary>
@@ -8,7 +10,7 @@ public sealed class NonFiniteLossException : Exception
 {
     /// <summary>Creates the exception; the message names the epoch, iteration, value and last good checkpoint.</summary>
     public NonFiniteLossException(int epoch, long iter, int batchIndex, double loss, string? lastCheckpoint)
-        : base($"The loss is {loss} at epoch {epoch + 1}, iteration {iter + 1} (batch {batchIndex + 1} of the epoch); training stopped. " +
+        : base($"The loss is {loss.ToString(CultureInfo.InvariantCulture)} at epoch {epoch + 1}, iteration {iter + 1} (batch {batchIndex + 1} of the epoch); training stopped. " +
             (lastCheckpoint is null
                 ? "No checkpoint was written before it."
                 : $"The last good checkpoint is '{lastCheckpoint}': resume from it (resume = \"auto\" or that path), e.g. with a lower learning rate or gradient clipping."))
