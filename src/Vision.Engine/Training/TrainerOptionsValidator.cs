@@ -104,8 +104,14 @@ public sealed class TrainerOptionsValidator : IValidateOptions<TrainerOptions>
         }
         else if (pre.Mean is { } mean && pre.Std is { } std)
         {
-            Check(mean.Length == std.Length && mean.Length > 0, "Preprocess.Std (data_preprocessor.std)", $"have one value per channel of Preprocess.Mean ({mean.Length})", std.Length + " values");
-            Check(std.All(s => s > 0 && double.IsFinite(s)), "Preprocess.Std (data_preprocessor.std)", "hold finite values > 0", "[" + string.Join(", ", std.Select(s => Show(s))) + "]");
+            if (mean.Length == 0 || mean.Length != std.Length)
+            {
+                problems.Add($"Preprocess.Std (data_preprocessor.std) must have one value per channel of Preprocess.Mean ({mean.Length}), got {std.Length} values.");
+            }
+            if (!std.All(s => s > 0 && double.IsFinite(s)))
+            {
+                problems.Add($"Preprocess.Std (data_preprocessor.std) must hold finite values > 0, got [{string.Join(", ", std.Select(s => Show(s)))}].");
+            }
         }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
