@@ -37,10 +37,24 @@ public sealed class AnsiConsoleLogger<TCategory> : ILogger<TCategory>
             return;
         }
         var prefix = logLevel >= LogLevel.Warning ? logLevel.ToString().ToUpperInvariant() + ": " : "";
-        console.WriteLine(prefix + formatter(state, exception));
+        Write(prefix + formatter(state, exception));
         if (exception is not null)
         {
-            console.WriteLine(exception.ToString());
+            Write(exception.ToString());
         }
+    }
+
+    // On a terminal, lines go through Spectre so they print above a live progress bar; redirected output (files, CI)
+    // gets them verbatim, without Spectre wrapping them at its assumed width of 80 columns.
+    private void Write(string line)
+    {
+        if (console.Profile.Capabilities.Interactive)
+        {
+            console.WriteLine(line);
+            return;
+        }
+        var writer = console.Profile.Out.Writer;
+        writer.WriteLine(line);
+        writer.Flush();
     }
 }

@@ -588,7 +588,7 @@ public sealed class Trainer : IDisposable
     private void Interrupt(string why)
     {
         interrupted = true;
-        RequestStop($"interrupted by {why}");
+        RequestStop($"interrupted: {why}");
     }
 
     private FitResult Result()
