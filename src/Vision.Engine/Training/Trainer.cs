@@ -261,7 +261,10 @@ public sealed class Trainer : IDisposable
             {
                 torch.use_deterministic_algorithms(true);
             }
+            // Nothing is unsaved before the first step: a failure while resuming must not write a checkpoint of the
+            // untrained model, which resume = "auto" would then pick.
             safePoint = Capture(0, 0);
+            savedPoint = safePoint;
             Call(h => h.BeforeRun(this));
             try
             {
