@@ -61,12 +61,19 @@ public sealed class CheckpointHookTests : IDisposable
         var result = Train(o =>
         {
             o.MaxIters = 7;
+            o.ValInterval = 3;
             o.Checkpoint.Interval = 3;
-        });
+        }, validate: true);
         Assert.Equal((StopReason.Completed, 7L, 1), (result.Reason, result.Iter, result.Epoch));
         Assert.Equal(["iter_3", "iter_6", "iter_7"], Saved());
         var last = FileCheckpointStore.ReadMeta(result.LatestCheckpoint!);
         Assert.Equal((1, 2, 7L), (last.Epoch, last.BatchesConsumed, last.Iter));
+        // Validation every 3 iterations and after the last one, inside the epochs.
+        var validations = File.ReadAllLines(Path.Combine(result.LogDir, Vision.Engine.Logging.JsonLinesScalarWriter.FileName))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Where(r => r.GetProperty("mode").GetString() == "val")
+            .Select(r => (r.GetProperty("epoch").GetInt32(), r.GetProperty("iter").GetInt64()));
+        Assert.Equal([(1, 3L), (2, 6L), (2, 7L)], validations);
     }
 
     [Fact]
