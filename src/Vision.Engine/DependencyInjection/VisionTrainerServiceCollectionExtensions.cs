@@ -57,7 +57,7 @@ public static class VisionTrainerServiceCollectionExtensions
         services.TryAddSingleton<IDataPreprocessor>(sp =>
         {
             var o = TrainerOptionsOf(sp);
-            return new DataPreprocessor(Device.Parse(o.Device), o.Preprocess, o.ChannelsLast, sp.GetService<IBatchAugment>());
+            return new DataPreprocessor(Device.Parse(o.Device), o.DataPreprocessor, o.ChannelsLast, sp.GetService<IBatchAugment>());
         });
         // MMEngine's default hooks; among equal priorities, registration order is run order.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, DistSamplerSeedHook>());

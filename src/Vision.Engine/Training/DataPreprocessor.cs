@@ -5,7 +5,7 @@ namespace Vision.Engine.Training;
 
 /// <summary>
 /// The default <see cref="IDataPreprocessor"/>: moves the batch to the device, converts uint8 images to float32,
-/// normalises them with <see cref="PreprocessOptions.Mean"/> and <see cref="PreprocessOptions.Std"/> (0–255 scale), applies
+/// normalises them with <see cref="DataPreprocessorOptions.Mean"/> and <see cref="DataPreprocessorOptions.Std"/> (0–255 scale), applies
 /// the batch augment to training batches (Mixup/CutMix, producing soft targets) and lays the images out channels-last
 /// when asked. The mean and std tensors are made once and owned by the preprocessor.
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class DataPreprocessor : IDataPreprocessor, IDisposable
     /// <param name="options">Normalisation; null or empty = float conversion only.</param>
     /// <param name="channelsLast">Lay the images out channels-last (NHWC strides).</param>
     /// <param name="augment">Mixes training batches; null = none.</param>
-    public DataPreprocessor(Device device, PreprocessOptions? options = null, bool channelsLast = false, IBatchAugment? augment = null)
+    public DataPreprocessor(Device device, DataPreprocessorOptions? options = null, bool channelsLast = false, IBatchAugment? augment = null)
     {
         this.device = device;
         this.channelsLast = channelsLast;

@@ -100,5 +100,5 @@ public sealed class TrainerOptions
 
     /// <summary>Batch preprocessing (<c>data_preprocessor</c>).</summary>
     [ConfigurationKeyName("data_preprocessor")]
-    public PreprocessOptions Preprocess { get; set; } = new();
+    public DataPreprocessorOptions DataPreprocessor { get; set; } = new();
 }

@@ -97,20 +97,20 @@ public sealed class TrainerOptionsValidator : IValidateOptions<TrainerOptions>
             problems.Add("Resume (resume) and LoadFrom (load_from) cannot both be set: resume continues a run, load_from starts a new one from weights.");
         }
 
-        var pre = options.Preprocess ?? new PreprocessOptions();
+        var pre = options.DataPreprocessor ?? new DataPreprocessorOptions();
         if ((pre.Mean is null) != (pre.Std is null))
         {
-            problems.Add("Preprocess.Mean (data_preprocessor.mean) and Preprocess.Std (data_preprocessor.std) must be given together.");
+            problems.Add("DataPreprocessor.Mean (data_preprocessor.mean) and DataPreprocessor.Std (data_preprocessor.std) must be given together.");
         }
         else if (pre.Mean is { } mean && pre.Std is { } std)
         {
             if (mean.Length == 0 || mean.Length != std.Length)
             {
-                problems.Add($"Preprocess.Std (data_preprocessor.std) must have one value per channel of Preprocess.Mean ({mean.Length}), got {std.Length} values.");
+                problems.Add($"DataPreprocessor.Std (data_preprocessor.std) must have one value per channel of DataPreprocessor.Mean ({mean.Length}), got {std.Length} values.");
             }
             if (!std.All(s => s > 0 && double.IsFinite(s)))
             {
-                problems.Add($"Preprocess.Std (data_preprocessor.std) must hold finite values > 0, got [{string.Join(", ", std.Select(s => Show(s)))}].");
+                problems.Add($"DataPreprocessor.Std (data_preprocessor.std) must hold finite values > 0, got [{string.Join(", ", std.Select(s => Show(s)))}].");
             }
         }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

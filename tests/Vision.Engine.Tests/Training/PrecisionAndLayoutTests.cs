@@ -69,8 +69,8 @@ public sealed class PrecisionAndLayoutTests : IDisposable
             {
                 o.MaxEpochs = 1;
                 o.ChannelsLast = true;
-                o.Preprocess.Mean = [127.5, 127.5, 127.5];
-                o.Preprocess.Std = [127.5, 127.5, 127.5];
+                o.DataPreprocessor.Mean = [127.5, 127.5, 127.5];
+                o.DataPreprocessor.Std = [127.5, 127.5, 127.5];
             })
             .Fit();
 

@@ -37,8 +37,8 @@ public sealed class TrainerOptionsValidationTests : IDisposable
                 o.Checkpoint.MaxKeepCkpts = 0;
                 o.Checkpoint.Rule = "bigger";
                 o.Resume = missing;
-                o.Preprocess.Std = [1, 0];
-                o.Preprocess.Mean = [0, 0, 0];
+                o.DataPreprocessor.Std = [1, 0];
+                o.DataPreprocessor.Mean = [0, 0, 0];
             })
             .Build());
 
@@ -56,8 +56,8 @@ public sealed class TrainerOptionsValidationTests : IDisposable
             "Checkpoint.MaxKeepCkpts (checkpoint.max_keep_ckpts) must be -1 (keep all) or at least 1, got 0.",
             "Checkpoint.Rule (checkpoint.rule) must be 'greater', 'less' or unset, got 'bigger'.",
             $"Resume (resume) must be 'auto' or an existing checkpoint folder, got '{missing}'.",
-            "Preprocess.Std (data_preprocessor.std) must have one value per channel of Preprocess.Mean (3), got 2 values.",
-            "Preprocess.Std (data_preprocessor.std) must hold finite values > 0, got [1, 0].",
+            "DataPreprocessor.Std (data_preprocessor.std) must have one value per channel of DataPreprocessor.Mean (3), got 2 values.",
+            "DataPreprocessor.Std (data_preprocessor.std) must hold finite values > 0, got [1, 0].",
         ], failure.Failures);
         Assert.False(Directory.Exists(fixture.CheckpointDir));
     }
@@ -110,7 +110,7 @@ public sealed class TrainerOptionsValidationTests : IDisposable
         {
             var options = provider.GetRequiredService<Trainer>().Options;
             Assert.Equal((3, 2, 1.5, true, 2, 127.5), (options.MaxEpochs, options.AccumulateGradBatches, options.ClipGrad.MaxNorm, options.Amp.Enabled,
-                options.Checkpoint.MaxKeepCkpts, options.Preprocess.Mean![0]));
+                options.Checkpoint.MaxKeepCkpts, options.DataPreprocessor.Mean![0]));
             Assert.Equal(fixture.WorkDir, options.WorkDir);
         }
 

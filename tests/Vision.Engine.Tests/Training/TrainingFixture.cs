@@ -73,8 +73,8 @@ internal sealed class TrainingFixture : IDisposable
             .WithOptions(o =>
             {
                 o.ProgressBar = false;
-                o.Preprocess.Mean = [127.5];
-                o.Preprocess.Std = [127.5];
+                o.DataPreprocessor.Mean = [127.5];
+                o.DataPreprocessor.Std = [127.5];
             })
             .WithServices(s => s.Replace(ServiceDescriptor.Singleton(AnsiConsole.Create(new AnsiConsoleSettings
             {
