@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Vision.Engine.Checkpoints;
 using Vision.Engine.Optim;
 using Vision.Engine.Training;
 
@@ -118,5 +119,30 @@ public sealed class TrainerOptionsValidationTests : IDisposable
         using var invalid = services.BuildServiceProvider();
         var failure = Assert.Throws<OptionsValidationException>(() => invalid.GetRequiredService<Trainer>());
         Assert.Equal(["LogInterval (log_interval) must be at least 1, got 0."], failure.Failures);
+    }
+
+    [Fact]
+    public void TheConfigurationWrittenIntoCheckpointsBindsBackToTheSameOptions()
+    {
+        var options = new TrainerOptions
+        {
+            MaxIters = 1000,
+            ValBegin = 2,
+            AccumulateGradBatches = 4,
+            ChannelsLast = true,
+            Seed = 42,
+            LoadFrom = "weights.safetensors",
+            ClipGrad = { NormType = 1, ClipValue = 0.5 },
+            Amp = { Enabled = true, Dtype = "float16", GrowthInterval = 100 },
+            Checkpoint = { ByEpoch = false, MaxKeepCkpts = 3, SaveBest = "accuracy/top1", Rule = "greater", RecoveryInterval = 50, SaveOnInterrupt = false },
+            DataPreprocessor = { Mean = [1, 2, 3], Std = [4, 5, 6] },
+        };
+        // state.json's "config" is the options serialised with the checkpoint's JSON settings.
+        var json = System.Text.Json.JsonSerializer.Serialize(new { trainer = options }, FileCheckpointStore.JsonOptions);
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
+        var configuration = new ConfigurationBuilder().AddJsonStream(stream).Build();
+        var bound = new TrainerOptions();
+        configuration.GetSection(TrainerOptions.SectionName).Bind(bound);
+        Assert.Equal(json, System.Text.Json.JsonSerializer.Serialize(new { trainer = bound }, FileCheckpointStore.JsonOptions));
     }
 }
