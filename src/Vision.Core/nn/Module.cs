@@ -320,6 +320,50 @@ public abstract class Module : IDisposable
     /// <summary>Moves to a CUDA device: <c>to(Device.CUDA(index))</c>.</summary>
     public Module cuda(int index = 0) => to(Device.CUDA(index));
 
+    /// <summary>
+    /// Re-lays every 4-d parameter and buffer (and gradient) out in <paramref name="memory_format"/> in place, keeping
+    /// tensor identity, as <c>model.to(memory_format=torch.channels_last)</c>: convolution weights in
+    /// <see cref="MemoryFormat.ChannelsLast"/> let oneDNN and cuDNN skip layout conversions when the inputs are
+    /// channels-last too. Other tensors are left alone. Returns this module.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="memory_format"/> is <see cref="MemoryFormat.Preserve"/>, which names no layout.</exception>
+    public Module to(MemoryFormat memory_format)
+    {
+        if (memory_format == MemoryFormat.Preserve)
+        {
+            throw new ArgumentException("Module.to needs a layout (Contiguous or ChannelsLast), not Preserve.", nameof(memory_format));
+        }
+        using var noGrad = torch.no_grad();
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var module in modules())
+        {
+            foreach (var tensor in module.parameterSlots.Values.Concat(module.bufferSlots.Values))
+            {
+                if (tensor is null || !seen.Add(tensor) || tensor.dim() != 4)
+                {
+                    continue;
+                }
+                Relayout(tensor, memory_format);
+                using var grad = tensor.grad;
+                if (grad is not null)
+                {
+                    Relayout(grad, memory_format);
+                }
+            }
+        }
+        return this;
+    }
+
+    private static void Relayout(Tensor tensor, MemoryFormat format)
+    {
+        if (tensor.is_contiguous(format))
+        {
+            return;
+        }
+        using var relaid = tensor.contiguous(format);
+        tensor.set_data(relaid);
+    }
+
     private Module Convert(Device? device, ScalarType? dtype)
     {
         if (dtype is { } d && !IsFloating(d))

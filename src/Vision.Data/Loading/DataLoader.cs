@@ -126,14 +126,28 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
     public void SetEpoch(int epoch) => Sampler.SetEpoch(epoch);
 
     /// <summary>The batches of <paramref name="epoch"/>; the sampler's epoch is set when the enumeration starts.</summary>
-    public IEnumerable<Batch> Epoch(int epoch) => Enumerate(epoch);
+    public IEnumerable<Batch> Epoch(int epoch) => Enumerate(epoch, 0);
+
+    /// <summary>
+    /// The batches of <paramref name="epoch"/> after its first <paramref name="skipBatches"/> planned batches, which are
+    /// never loaded: resuming an epoch midway (a recovery checkpoint) continues with exactly the batches an
+    /// uninterrupted run would have seen, since the order and every sample's random source depend only on the seed,
+    /// the epoch and the index. A planned batch counts even when <see cref="DataLoaderOptions.SkipBadSamples"/> emptied it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="skipBatches"/> is negative or more than <see cref="Count"/>.</exception>
+    public IEnumerable<Batch> Epoch(int epoch, int skipBatches)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(skipBatches);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(skipBatches, Count);
+        return Enumerate(epoch, skipBatches);
+    }
 
     /// <summary>The batches of the sampler's current epoch (see <see cref="SetEpoch"/>).</summary>
-    public IEnumerator<Batch> GetEnumerator() => Enumerate(null).GetEnumerator();
+    public IEnumerator<Batch> GetEnumerator() => Enumerate(null, 0).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private IEnumerable<Batch> Enumerate(int? epochToSet)
+    private IEnumerable<Batch> Enumerate(int? epochToSet, int skipBatches)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (epochToSet is { } e)
@@ -141,7 +155,7 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
             Sampler.SetEpoch(e);
         }
         var epoch = Sampler.Epoch;
-        var plan = Plan();
+        var plan = Plan()[skipBatches..];
         var skipped = new List<SampleLoadException>();
         SkippedSamples = skipped;
         var run = Options.NumWorkers > 0 ? StartRun(epoch, plan) : null;
