@@ -1,3 +1,4 @@
+using Vision.Models.Analysis;
 using Vision.Models.Backbones;
 using Vision.Models.Heads;
 using Vision.Models.Registry;
@@ -53,6 +54,19 @@ public class RegistrationTests
         var expected = VisionTransformer.ResizePosEmbed(((VisionTransformer)at32.backbone).pos_embed, 4);
         Assert.True(expected.equal(((VisionTransformer)at64.backbone).pos_embed));
         Assert.True(at32.head.state_dict()["layers.head.weight"].equal(at64.head.state_dict()["layers.head.weight"]));
+    }
+
+    [Fact]
+    public void SummaryCountsAttentionMatmuls()
+    {
+        using var model = ModelRegistry.Create("vit-tiny-p16", num_classes: 1000, img_size: 224);
+        var summary = ModelSummary.Create(model, 224);
+        // Patch embedding 196·192·768; per block with L = 197, D = 192: qkv L·D·3D, the two attention matmuls 2·L·L·D,
+        // proj L·D·D, MLP 2·L·D·4D; the head sees the class token only: 192·1000. timm lists 1.26 GMACs.
+        const long L = 197, D = 192;
+        const long perBlock = L * D * 3 * D + 2 * L * L * D + L * D * D + 2 * L * D * 4 * D;
+        Assert.Equal(196 * D * 768 + 12 * perBlock + D * 1000, summary.TotalMacs);
+        Assert.Equal(0, summary.UnattributedMacs);
     }
 
     private static ImageClassifier Eval(ImageClassifier model)

@@ -1,3 +1,4 @@
+using Vision.Analysis;
 using Vision.nn;
 
 namespace Vision.Models.Backbones.Transformer;
@@ -62,6 +63,8 @@ public sealed class MultiHeadSelfAttention : Module<Tensor, Tensor>
         var v = qkvHeads.select(0, 2);
         var weights = attn_drop.forward(q.matmul(k.transpose(-2, -1)).softmax(-1));
         var heads = weights.matmul(v).transpose(1, 2).reshape(batch, tokens, width);
+        // The two attention matmuls (q·kᵀ and weights·v), N·heads·L·L·head_dim MACs each; the linear layers report themselves.
+        MacCounter.Add(2 * batch * num_heads * tokens * tokens * head_dim, this);
         return proj_drop.forward(proj.forward(heads)).MoveToOuterDisposeScope();
     }
 }
