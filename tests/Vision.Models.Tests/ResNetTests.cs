@@ -70,6 +70,8 @@ public class ResNetTests
     [MemberData(nameof(SmallDepths))]
     public void ForwardBackwardGivesEveryParameterAGradient(int depth)
     {
+        // Seeded: with random weights and a batch of two, an unlucky draw can land outside the band below.
+        torch.manual_seed(0);
         using var model = ModelRegistry.Create($"resnet{depth}", num_classes: 5);
         using var scope = torch.NewDisposeScope();
         var x = torch.randn(2, 3, 32, 32);
