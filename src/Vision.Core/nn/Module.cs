@@ -270,32 +270,7 @@ public abstract class Module : IDisposable
     /// Clears the gradients of every parameter: drops them (<paramref name="set_to_none"/>, PyTorch's default, which
     /// frees their memory) or zeros them in place.
     /// </summary>
-    public void zero_grad(bool set_to_none = true)
-    {
-        foreach (var p in parameters())
-        {
-            if (set_to_none)
-            {
-                p.grad = null;
-                continue;
-            }
-            using var g = p.grad;
-            if (g is null)
-            {
-                continue;
-            }
-            // A gradient computed with create_graph is part of a graph: cut it before zeroing, as PyTorch does.
-            if (g.grad_fn_name.Length > 0)
-            {
-                g.detach_();
-            }
-            else
-            {
-                g.requires_grad = false;
-            }
-            g.zero_();
-        }
-    }
+    public void zero_grad(bool set_to_none = true) => utils.zero_grad_(parameters(), set_to_none);
 
     /// <summary>
     /// Moves every parameter and buffer to <paramref name="device"/> in place: the tensors keep their identity (as

@@ -91,34 +91,7 @@ public abstract class Optimizer : IDisposable
     /// Clears the gradients of every parameter: with <paramref name="set_to_none"/> (the default, as in PyTorch 2)
     /// the gradient is dropped, which saves memory and a kernel; otherwise it is zeroed in place.
     /// </summary>
-    public void zero_grad(bool set_to_none = true)
-    {
-        foreach (var group in groups)
-        {
-            foreach (var p in group.@params)
-            {
-                if (set_to_none)
-                {
-                    p.grad = null;
-                    continue;
-                }
-                using var g = p.grad;
-                if (g is null)
-                {
-                    continue;
-                }
-                if (g.grad_fn_name.Length != 0)
-                {
-                    g.detach_();
-                }
-                else
-                {
-                    g.requires_grad_(false);
-                }
-                g.zero_();
-            }
-        }
-    }
+    public void zero_grad(bool set_to_none = true) => Vision.nn.utils.zero_grad_(groups.SelectMany(g => g.@params), set_to_none);
 
     /// <summary>Performs one optimization step on every parameter that has a gradient.</summary>
     public void step()
