@@ -14,6 +14,7 @@ using Vision.Engine.Logging;
 using Vision.Engine.Optim;
 using Vision.Engine.Schedulers;
 using Vision.Engine.Training;
+using Vision.Models;
 using Vision.nn;
 using F = Vision.nn.functional;
 
@@ -22,7 +23,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>
 /// Registers the Vision trainer and its components in a service container, ASP.NET Core style. The defaults (all
 /// replaceable) are MMEngine's default hooks, JSON-lines/CSV/TensorBoard scalar writers, a folder-based checkpoint
-/// store under <c>{work_dir}/checkpoints</c>, a single-process distributed context, cross-entropy loss and the
+/// store under <c>{work_dir}/checkpoints</c>, a single-process distributed context, the loss (an
+/// <see cref="ImageClassifier"/>'s own <see cref="ImageClassifier.loss_module"/>, cross-entropy for other models) and the
 /// <see cref="DataPreprocessor"/>.
 /// <code>
 /// services.AddVisionTrainer(configuration.GetSection(TrainerOptions.SectionName))
@@ -53,7 +55,10 @@ public static class VisionTrainerServiceCollectionExtensions
         services.TryAddSingleton<ILogger<Trainer>>(sp =>
             sp.GetService<ILoggerFactory>()?.CreateLogger<Trainer>() ?? new AnsiConsoleLogger<Trainer>(sp.GetRequiredService<IAnsiConsole>()));
         services.TryAddSingleton<ICheckpointStore>(sp => new FileCheckpointStore(Path.Combine(TrainerOptionsOf(sp).WorkDir, "checkpoints")));
-        services.TryAddSingleton<LossFunction>(_ => (logits, targets) => F.cross_entropy(logits, targets));
+        // An ImageClassifier carries its loss (label smoothing, class weights, soft targets), as in MMPreTrain.
+        services.TryAddSingleton<LossFunction>(sp => sp.GetService<Module<Tensor, Tensor>>() is ImageClassifier classifier
+            ? classifier.loss_module.forward
+            : (logits, targets) => F.cross_entropy(logits, targets));
         services.TryAddSingleton<IDataPreprocessor>(sp =>
         {
             var o = TrainerOptionsOf(sp);

@@ -173,6 +173,9 @@ public sealed class Trainer : IDisposable
     /// <summary>The folder of scalar logs.</summary>
     public string LogDir => Path.Combine(WorkDir, "logs");
 
+    /// <summary>The folder <see cref="Test"/> writes its evaluation report into: <c>{work_dir}/test</c>.</summary>
+    public string TestReportDir => Path.Combine(WorkDir, "test");
+
     /// <summary>Whether the run is counted in iterations (<see cref="TrainerOptions.MaxIters"/>) rather than epochs.</summary>
     public bool IsIterBased => Options.MaxIters is not null;
 
@@ -295,13 +298,26 @@ public sealed class Trainer : IDisposable
     /// <summary>Runs a validation pass with the validation loader and the evaluators; returns the metrics.</summary>
     /// <exception cref="InvalidOperationException">There is no validation loader.</exception>
     public IReadOnlyDictionary<string, double> Validate() =>
-        Evaluate(ValDataLoader ?? throw new InvalidOperationException("Validate needs a validation DataLoader."), test: false);
+        Evaluate(ValDataLoader ?? throw new InvalidOperationException("Validate needs a validation DataLoader."), test: false, classes: null).Metrics;
 
-    /// <summary>Runs a test pass over <paramref name="testDataLoader"/> with the evaluators (test hooks, no training); returns the metrics.</summary>
-    public IReadOnlyDictionary<string, double> Test(DataLoader testDataLoader)
+    /// <summary>
+    /// Runs a test pass over <paramref name="testDataLoader"/> with the evaluators (test hooks, no training) and, on the
+    /// main process, writes the report (<see cref="EvaluationReport.JsonFileName"/> and
+    /// <see cref="EvaluationReport.MarkdownFileName"/>) into <see cref="TestReportDir"/>.
+    /// </summary>
+    /// <param name="testDataLoader">The test data.</param>
+    /// <param name="classes">Class names for the report's per-class rows and confusion matrix (indices when null).</param>
+    /// <returns>The report: all metrics, per-class precision/recall/F1 and the confusion matrix where those evaluators ran.</returns>
+    public EvaluationReport Test(DataLoader testDataLoader, IReadOnlyList<string>? classes = null)
     {
         ArgumentNullException.ThrowIfNull(testDataLoader);
-        return Evaluate(testDataLoader, test: true);
+        var report = Evaluate(testDataLoader, test: true, classes);
+        if (Distributed.IsMainProcess)
+        {
+            report.Save(TestReportDir);
+            Info($"Test report: {Path.Combine(TestReportDir, EvaluationReport.MarkdownFileName)}");
+        }
+        return report;
     }
 
     /// <summary>
@@ -515,7 +531,7 @@ public sealed class Trainer : IDisposable
     private Random AugmentRandom() =>
         DataLoader.CreateSampleRandom(Options.Seed ?? TrainDataLoader.Options.Seed, Epoch, -1 - InnerIter);
 
-    private IReadOnlyDictionary<string, double> Evaluate(DataLoader loader, bool test)
+    private EvaluationReport Evaluate(DataLoader loader, bool test, IReadOnlyList<string>? classes)
     {
         // Validation must not shift the training random stream: a resumed run does not repeat it.
         using var rngState = torch.get_rng_state();
@@ -553,17 +569,8 @@ public sealed class Trainer : IDisposable
                 index++;
             }
         }
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var evaluator in evaluators)
-        {
-            foreach (var (name, value) in evaluator.Compute())
-            {
-                if (!metrics.TryAdd(name, value))
-                {
-                    throw new InvalidOperationException($"Two evaluators report the metric '{name}'; metric names must be unique.");
-                }
-            }
-        }
+        var report = EvaluationReport.FromEvaluators(evaluators, classes);
+        var metrics = report.Metrics;
         Model.train(wasTraining);
         var mode = test ? "test" : "val";
         foreach (var (name, value) in metrics)
@@ -577,7 +584,7 @@ public sealed class Trainer : IDisposable
         Call(h => { if (test) { h.AfterTestEpoch(this, metrics); } else { h.AfterValEpoch(this, metrics); } });
         Call(h => { if (test) { h.AfterTest(this); } else { h.AfterVal(this); } });
         torch.set_rng_state(rngState);
-        return metrics;
+        return report;
     }
 
     private void Call(Action<Hook> point)

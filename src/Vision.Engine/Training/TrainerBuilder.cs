@@ -79,7 +79,7 @@ public sealed class TrainerBuilder
         return this;
     }
 
-    /// <summary>Replaces the loss (cross-entropy by default).</summary>
+    /// <summary>Replaces the loss (by default an <see cref="Vision.Models.ImageClassifier"/>'s own <c>loss_module</c>, cross-entropy for other models).</summary>
     public TrainerBuilder WithLoss(LossFunction loss)
     {
         Services.AddTrainingLoss(loss);

@@ -102,7 +102,7 @@ public sealed class CasViT : Backbone
     private static ImageClassifier Build(string arch, ModelOptions options)
     {
         var backbone = Create(arch, options.DropPathRate, options.DropRate, options.GetInts("out_indices"), (int)options.GetInt("frozen_stages", -1));
-        return new ImageClassifier(backbone, null, new CasViTHead(options.NumClasses, backbone.out_channels[^1], options.GetBool("distillation", false)));
+        return new ImageClassifier(backbone, null, new CasViTHead(options.NumClasses, backbone.out_channels[^1], options.GetBool("distillation", false)), options.Loss);
     }
 
     /// <summary>

@@ -229,6 +229,6 @@ public sealed class ResNet : Backbone
             zero_init_residual: options.GetBool("zero_init_residual", false),
             drop_path_rate: options.DropPathRate,
             in_channels: options.GetInt("in_channels", 3));
-        return new ImageClassifier(backbone, new GlobalAveragePooling(), new LinearClsHead(options.NumClasses, backbone.out_channels[^1], options.DropRate));
+        return new ImageClassifier(backbone, new GlobalAveragePooling(), new LinearClsHead(options.NumClasses, backbone.out_channels[^1], options.DropRate), options.Loss);
     }
 }

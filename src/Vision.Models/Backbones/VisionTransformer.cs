@@ -139,7 +139,7 @@ public sealed class VisionTransformer : Backbone, IAdaptsPretrainedWeights
             attn_drop_rate: options.GetDouble("attn_drop_rate", 0), drop_path_rate: options.DropPathRate,
             out_indices: options.GetInts("out_indices"), frozen_stages: (int)options.GetInt("frozen_stages", -1));
         var hidden = options.GetInt("hidden_dim", 0);
-        return new ImageClassifier(backbone, null, new VisionTransformerClsHead(options.NumClasses, backbone.embed_dim, hidden > 0 ? hidden : null));
+        return new ImageClassifier(backbone, null, new VisionTransformerClsHead(options.NumClasses, backbone.embed_dim, hidden > 0 ? hidden : null), options.Loss);
     }
 
     /// <summary>The image side the position embedding was built for.</summary>

@@ -30,6 +30,12 @@ public sealed class ModelOptions
     /// <summary>Dropout rate (before the classifier for CNNs; the architecture's own places for transformers).</summary>
     public double DropRate { get; init; }
 
+    /// <summary>
+    /// The classifier's training loss (e.g. <c>new CrossEntropyLoss(label_smoothing: 0.1)</c> or
+    /// <see cref="Losses.SoftTargetCrossEntropy"/>); null = plain cross-entropy.
+    /// </summary>
+    public Losses.ClsLoss? Loss { get; init; }
+
     /// <summary>Architecture-specific settings by name.</summary>
     public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
 
@@ -77,6 +83,7 @@ public sealed class ModelOptions
         ImageSize = ImageSize,
         DropPathRate = DropPathRate,
         DropRate = DropRate,
+        Loss = Loss,
         Overrides = Overrides,
     };
 

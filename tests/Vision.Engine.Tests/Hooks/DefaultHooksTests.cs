@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Spectre.Console;
@@ -57,9 +58,13 @@ public sealed class DefaultHooksTests : IDisposable
             "h:AfterTestEpoch", "h:AfterTest"], log);
         // The same data through validation gives the same loss; only validation sets the trainer's last metrics.
         Assert.Empty(trainer.LastMetrics);
-        Assert.Equal(test["loss"], trainer.Validate()["loss"]);
-        Assert.Equal(test["loss"], trainer.LastMetrics["loss"]);
+        Assert.Equal(test.Metrics["loss"], trainer.Validate()["loss"]);
+        Assert.Equal(test.Metrics["loss"], trainer.LastMetrics["loss"]);
         Assert.True(model.training);
+        // The test pass leaves its report in the work dir, with the same numbers.
+        using var written = JsonDocument.Parse(File.ReadAllText(Path.Combine(trainer.TestReportDir, EvaluationReport.JsonFileName)));
+        Assert.Equal(test.Metrics["loss"], written.RootElement.GetProperty("metrics").GetProperty("loss").GetDouble());
+        Assert.True(File.Exists(Path.Combine(trainer.TestReportDir, EvaluationReport.MarkdownFileName)));
     }
 
     [Fact]
