@@ -32,11 +32,15 @@ public sealed class Config
 
     private readonly JsonObject root;
 
-    private Config(JsonObject root)
+    private Config(JsonObject root, string? sourcePath)
     {
         this.root = root;
+        SourcePath = sourcePath;
         Configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(root.ToJsonString()))).Build();
     }
+
+    /// <summary>The full path of the file the configuration was loaded from, or null when it was made in memory.</summary>
+    public string? SourcePath { get; }
 
     /// <summary>The merged configuration as key/value sections (keys are case-insensitive; array items are sections "0", "1", …).</summary>
     public IConfiguration Configuration { get; }
@@ -58,7 +62,7 @@ public sealed class Config
         {
             item.ApplyTo(root);
         }
-        return new Config(root);
+        return new Config(root, Path.GetFullPath(path));
     }
 
     /// <summary>The section at <paramref name="key"/> (colon-separated, e.g. "optimizer" or "model:backbone").</summary>

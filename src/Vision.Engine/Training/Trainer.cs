@@ -361,6 +361,34 @@ public sealed class Trainer : IDisposable
         return location;
     }
 
+    /// <summary>
+    /// Loads the weights of a checkpoint folder this trainer's store can read (with the hooks' state, such as EMA
+    /// averages, so a test pass sees what validation saw) or of a <c>.safetensors</c> state dict, for a test or
+    /// inference pass. Every tensor must match the model. Unlike <see cref="TrainerOptions.Resume"/>, the optimizer,
+    /// schedulers and progress stay as they are.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">There is nothing at <paramref name="path"/>.</exception>
+    public void LoadCheckpoint(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+        {
+            using var checkpoint = Checkpoints.Load(path);
+            Model.load_state_dict(checkpoint.WithPrefix(Checkpoint.ModelPrefix));
+            Call(h => h.AfterLoadCheckpoint(this, checkpoint));
+        }
+        else if (File.Exists(path))
+        {
+            using var scope = torch.NewDisposeScope();
+            Model.load_state_dict(Serialization.SafeTensors.Load(path));
+        }
+        else
+        {
+            throw new FileNotFoundException($"No checkpoint folder or .safetensors file at '{path}'.", path);
+        }
+        Info($"Loaded weights from '{path}'.");
+    }
+
     /// <summary>Frees what the trainer's container created (optimizer, writers, preprocessor); the model stays the caller's.</summary>
     public void Dispose() => ownedServices?.Dispose();
 

@@ -1,0 +1,164 @@
+using System.Text.Json.Nodes;
+using Vision.Data.BatchAugments;
+using Vision.Data.Image;
+using Vision.Engine.Configuration;
+using Vision.Engine.Evaluation;
+using Vision.Engine.Hooks;
+using Vision.Engine.Optim;
+using Vision.Engine.Schedulers;
+using Vision.Engine.Tests.Training;
+using Vision.Models.Losses;
+
+namespace Vision.Engine.Tests.Configuration;
+
+[Collection(TrainerCollection.Name)]
+public sealed class ExperimentTests : IDisposable
+{
+    private readonly ConfigFiles files = new();
+
+    public ExperimentTests()
+    {
+        WriteQuadrantFolder("data/train", perClass: 16, seed: 1);
+        WriteQuadrantFolder("data/val", perClass: 4, seed: 2);
+    }
+
+    public void Dispose() => files.Dispose();
+
+    private string WorkDir => Path.Combine(files.Root, "work");
+
+    // A complete run in MMPreTrain's sections; the tests below change one part of it at a time.
+    private string FullConfig(string trainer = """{ "max_epochs": 2, "seed": 7, "progress_bar": false }""") => $$"""
+        {
+          "model": { "type": "resnet18", "img_size": 8, "loss": { "type": "CrossEntropyLoss", "label_smoothing": 0.1 } },
+          "train_dataloader": { "batch_size": 16, "shuffle": true, "seed": 3,
+                                "dataset": { "type": "ImageFolder", "root": "{{files.Root}}/data/train" },
+                                "pipeline": [ { "type": "RandomFlip", "probability": 0.5 } ] },
+          "val_dataloader": { "batch_size": 16, "dataset": { "type": "ImageFolder", "root": "{{files.Root}}/data/val" } },
+          "optim_wrapper": { "optimizer": { "type": "SGD", "lr": 0.1, "momentum": 0.9, "weight_decay": 0.0005 },
+                             "paramwise_cfg": { "norm_decay_mult": 0 } },
+          "auto_scale_lr": { "base_batch_size": 32 },
+          "param_scheduler": [ { "type": "LinearLR", "start_factor": 0.25, "end": 1, "convert_to_iter_based": true },
+                               { "type": "CosineAnnealingLR", "begin": 1, "end": 2, "T_max": 1 } ],
+          "batch_augment": { "type": "Mixup", "mixup_alpha": 0.8, "cutmix_alpha": 1.0, "prob": 0.5 },
+          "val_evaluator": [ { "type": "Accuracy", "topk": [1, 2] }, { "type": "SingleLabelMetric" } ],
+          "custom_hooks": [ { "type": "EMAHook", "decay": 0.9 } ],
+          "trainer": {{trainer}}
+        }
+        """;
+
+    [Fact]
+    public void AConfigFileBuildsTheModelDataOptimizerSchedulesAugmentEvaluatorsAndHooks()
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig());
+        using var experiment = Experiment.FromConfig(Config.FromFile(path, ["trainer:max_epochs=1"]), WorkDir);
+
+        Assert.Equal(["0", "1", "2", "3"], experiment.Classes);
+        Assert.Equal(4, experiment.Model.num_classes);
+        Assert.Equal(0.1, Assert.IsType<CrossEntropyLoss>(experiment.Model.loss_module).label_smoothing);
+        Assert.Equal(1, experiment.Options.MaxEpochs);
+        using var trainer = experiment.CreateTrainer().Build();
+
+        // auto_scale_lr: 0.1 × 16 / 32; LinearLR starts at a quarter of it; norm parameters get no weight decay.
+        var sgd = Assert.IsType<SGD>(trainer.Optimizer);
+        Assert.All(sgd.param_groups, g => Assert.Equal(0.05 * 0.25, g.lr, 12));
+        Assert.All(sgd.param_groups, g => Assert.Equal(0.9, g["momentum"]));
+        var normCount = experiment.Model.named_parameters().Count(p => ParamGroupRules.is_norm_name(p.name));
+        Assert.Equal(normCount, sgd.param_groups.Where(g => g.weight_decay == 0).Sum(g => g.@params.Count));
+        Assert.Equal(experiment.Model.parameters().Count() - normCount, sgd.param_groups.Where(g => g.weight_decay == 0.0005).Sum(g => g.@params.Count));
+
+        // convert_to_iter_based turned the one-epoch warm-up into 4 iterations (64 images / 16).
+        Assert.Collection(trainer.Schedulers,
+            s => Assert.False(Assert.IsType<LinearLR>(s).by_epoch),
+            s => Assert.True(Assert.IsType<CosineAnnealingLR>(s).by_epoch));
+        Assert.Equal([1, 2], Assert.Single(trainer.Evaluators.OfType<Accuracy>()).Topk);
+        Assert.Single(trainer.Evaluators.OfType<SingleLabelMetric>());
+        Assert.Equal(0.9, Assert.Single(trainer.Hooks.OfType<EMAHook>()).Decay(1000));
+        var mixup = Assert.IsType<Mixup>(trainer.Services.GetService(typeof(IBatchAugment)));
+        Assert.Equal((0.8, 1.0, 0.5), (mixup.MixupAlpha, mixup.CutmixAlpha, mixup.Prob));
+    }
+
+    [Fact]
+    public void FitSavesTheConfigBesideTheRunAndTestReproducesTheLastValidation()
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig());
+        var config = Config.FromFile(path);
+        using var experiment = Experiment.FromConfig(config, WorkDir);
+
+        var result = experiment.Fit();
+
+        Assert.Equal(2, result.Epoch);
+        Assert.Equal(8, result.Iter);
+        Assert.Equal(config.ToJson(), JsonNode.Parse(File.ReadAllText(Path.Combine(WorkDir, "config.json")))!.ToJsonString(new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        Assert.NotNull(result.LatestCheckpoint);
+
+        // Testing the last checkpoint on the validation data (no test_dataloader) sees the same EMA weights as the
+        // last validation did, so it reports the same numbers, and writes them down.
+        var report = experiment.Test(result.LatestCheckpoint!);
+        Assert.Equal(result.Metrics["accuracy/top1"], report.Metrics["accuracy/top1"]);
+        Assert.Equal(result.Metrics["accuracy/top2"], report.Metrics["accuracy/top2"]);
+        Assert.True(File.Exists(Path.Combine(WorkDir, "test", EvaluationReport.MarkdownFileName)));
+        Assert.Equal(4, report.PerClass!.Count);
+    }
+
+    [Fact]
+    public void WithoutAWorkDirTheRunGoesToWorkDirsNamedAfterTheConfig()
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig());
+        using var experiment = Experiment.FromConfig(Config.FromFile(path));
+        Assert.Equal(Path.Combine("work_dirs", "quadrants"), experiment.Options.WorkDir);
+    }
+
+    [Theory]
+    [InlineData("model:type=resnet9", "model: Unknown model 'resnet9'")]
+    [InlineData("model:depth=18", "model:depth: unknown model option 'depth'")]
+    [InlineData("train_dataloader:pipeline:0:type=RandomFlop", "train_dataloader:pipeline:0:type: unknown transform type 'RandomFlop'")]
+    [InlineData("train_dataloader:batch_sise=4", "train_dataloader:batch_sise: unknown option 'batch_sise' of DataLoaderOptions")]
+    [InlineData("train_dataloader:dataset:root=/nowhere", "train_dataloader:dataset: ImageFolder: ImageFolder: the dataset folder /nowhere does not exist.")]
+    [InlineData("trainer:max_epoch=3", "trainer:max_epoch: unknown option 'max_epoch' (options: max_epochs, max_iters, ")]
+    [InlineData("trainer:clip_grad:max_nrom=3", "trainer:clip_grad:max_nrom: unknown option 'max_nrom' (options: ")]
+    [InlineData("trainer:max_epochs=two", "trainer: ")]
+    public void MistakesAreReportedWithTheirPathBeforeAnythingRuns(string change, string expectedStart)
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig());
+        var e = Assert.Throws<ConfigException>(() => Experiment.FromConfig(Config.FromFile(path, [change]), WorkDir).Dispose());
+        Assert.StartsWith(expectedStart, e.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(WorkDir));
+    }
+
+    [Theory]
+    [InlineData("optim_wrapper:optimizer:type=Adamx", "optim_wrapper:optimizer:type: unknown optimizer type 'Adamx'")]
+    [InlineData("optim_wrapper:optimizer:momentun=0.9", "optim_wrapper:optimizer: SGD: unknown option 'momentun'")]
+    [InlineData("param_scheduler:1:T_maks=3", "param_scheduler:1: CosineAnnealingLR: unknown option 'T_maks'")]
+    [InlineData("custom_hooks:0:decay=2", "custom_hooks:0: EMAHook: ")]
+    [InlineData("auto_scale_lr:base_batch_size=0", "auto_scale_lr:base_batch_size: auto_scale_lr needs a positive base_batch_size")]
+    public void ComponentMistakesAreReportedWhenTheTrainerIsBuilt(string change, string expectedStart)
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig());
+        using var experiment = Experiment.FromConfig(Config.FromFile(path, [change]), WorkDir);
+        var e = Assert.Throws<ConfigException>(() => experiment.CreateTrainer().Build().Dispose());
+        Assert.StartsWith(expectedStart, e.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(WorkDir, "checkpoints")));
+    }
+
+    private void WriteQuadrantFolder(string relative, int perClass, int seed)
+    {
+        var random = new Random(seed);
+        for (var label = 0; label < 4; label++)
+        {
+            var folder = Path.Combine(files.Root, relative, label.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Directory.CreateDirectory(folder);
+            for (var n = 0; n < perClass; n++)
+            {
+                var pixels = new byte[8 * 8 * 3];
+                for (var i = 0; i < pixels.Length; i++)
+                {
+                    var (y, x) = (i / 24, i / 3 % 8);
+                    var bright = (y / 4) * 2 + x / 4 == label;
+                    pixels[i] = (byte)((bright ? 190 : 60) + random.Next(-30, 31));
+                }
+                using var image = torch.tensor<byte>(pixels, [8, 8, 3]);
+                ImageIO.Write(Path.Combine(folder, $"{n}.png"), image);
+            }
+        }
+    }
+}
