@@ -40,8 +40,8 @@ public static class InferCommand
             Description = "The image side the model is built for; the default crop size.",
             DefaultValueFactory = _ => 224,
         }.MustBePositive();
-        var resize = new Option<int>("--resize") { Description = "Scale the short side to this many pixels first; default img-size·256/224 (256 for 224), 0 keeps the size." };
-        var crop = new Option<int>("--crop") { Description = "Side of the center crop; default img-size, 0 skips the crop." };
+        var resize = new Option<int>("--resize") { Description = "Scale the short side to this many pixels first; default img-size·256/224 (256 for 224), 0 keeps the size." }.MustNotBeNegative();
+        var crop = new Option<int>("--crop") { Description = "Side of the center crop; default img-size, 0 skips the crop." }.MustNotBeNegative();
         var mean = new Option<string>("--mean") { Description = "Per-channel mean in pixel units 0-255, comma-separated (see mean-std); default ImageNet's 123.675,116.28,103.53." };
         var std = new Option<string>("--std") { Description = "Per-channel std in pixel units 0-255, comma-separated; default ImageNet's 58.395,57.12,57.375." };
         var grayscale = new Option<bool>("--grayscale") { Description = "Decode images as one gray channel (give --mean, --std and --model-option in_channels=1 to match)." };

@@ -21,6 +21,21 @@ public static class OptionValues
         return option;
     }
 
+    /// <summary>Makes <paramref name="option"/> reject negative values (0 being a meaningful "off") with a message naming the option.</summary>
+    public static Option<int> MustNotBeNegative(this Option<int> option)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int>();
+            if (value < 0)
+            {
+                result.AddError($"{option.Name} must be 0 or more, got {value}.");
+            }
+        });
+        return option;
+    }
+
     /// <summary>Makes <paramref name="option"/> reject values outside [0, 1) with a message naming the option.</summary>
     public static Option<double> MustBeFraction(this Option<double> option)
     {

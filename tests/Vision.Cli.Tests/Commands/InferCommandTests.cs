@@ -151,6 +151,23 @@ public sealed class InferCommandTests : IDisposable
     }
 
     [Fact]
+    public void EmaWeightsAreOnlyTakenFromACheckpointThatHasThem()
+    {
+        var weights = Path.Combine(Root, "resnet18.safetensors");
+        model.save(weights);
+        var run = CliRun.Of("infer", images[0], "-m", "resnet18", "-c", weights, "--num-classes", "3", "--img-size", "32", "--ema").Failed();
+        Assert.Contains($"--ema: {weights} holds no EMA weights", run.Err);
+    }
+
+    [Fact]
+    public void ANegativeCropIsAParseErrorNamingTheOption()
+    {
+        var run = CliRun.Of("infer", images[0], "-m", "resnet18", "-c", "x", "--crop", "-1");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--crop must be 0 or more, got -1.", run.Err);
+    }
+
+    [Fact]
     public void AMissingCheckpointIsAnErrorNamingIt()
     {
         var missing = Path.Combine(Root, "no-checkpoint.safetensors");
