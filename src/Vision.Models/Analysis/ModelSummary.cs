@@ -119,10 +119,10 @@ public sealed class ModelSummary
     /// <summary>The summary as a text table: one line per module (indented by depth), then the totals.</summary>
     public override string ToString()
     {
-        var lines = Rows.Skip(1).Select(r => (Name: new string(' ', 2 * (r.Depth - 1)) + r.Name, r.Type, Params: Count(r.Parameters), Trainable: Count(r.TrainableParameters), Macs: Macs(r.Macs))).ToList();
+        var lines = Rows.Skip(1).Select(r => (Name: new string(' ', 2 * (r.Depth - 1)) + r.Name, r.Type, Params: FormatCount(r.Parameters), Trainable: FormatCount(r.TrainableParameters), Macs: FormatMacs(r.Macs))).ToList();
         if (UnattributedMacs > 0)
         {
-            lines.Add(("(not attributed)", "", "", "", Macs(UnattributedMacs)));
+            lines.Add(("(not attributed)", "", "", "", FormatMacs(UnattributedMacs)));
         }
         (string Name, string Type, string Params, string Trainable, string Macs) header = ("Module", "Type", "Params", "Trainable", "MACs");
         var all = lines.Prepend(header).ToList();
@@ -141,16 +141,18 @@ public sealed class ModelSummary
             text.AppendLine(Format(line));
         }
         text.AppendLine(rule);
-        text.AppendLine($"Total params: {Count(TotalParameters)}");
-        text.AppendLine($"Trainable params: {Count(TrainableParameters)}");
-        text.AppendLine($"Non-trainable params: {Count(TotalParameters - TrainableParameters)}");
-        text.Append($"MACs: {Macs(TotalMacs)} ({TotalMacs.ToString("N0", CultureInfo.InvariantCulture)})");
+        text.AppendLine($"Total params: {FormatCount(TotalParameters)}");
+        text.AppendLine($"Trainable params: {FormatCount(TrainableParameters)}");
+        text.AppendLine($"Non-trainable params: {FormatCount(TotalParameters - TrainableParameters)}");
+        text.Append($"MACs: {FormatMacs(TotalMacs)} ({TotalMacs.ToString("N0", CultureInfo.InvariantCulture)})");
         return text.ToString();
     }
 
-    private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+    /// <summary>A parameter count as the summary prints it, with thousands separators: 11,689,512.</summary>
+    public static string FormatCount(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static string Macs(long n) => n >= 1_000_000_000
+    /// <summary>A MAC count as the summary prints it, in G from 10⁹ and M below: "1.82 G", "86.07 M".</summary>
+    public static string FormatMacs(long n) => n >= 1_000_000_000
         ? (n / 1e9).ToString("0.00", CultureInfo.InvariantCulture) + " G"
         : (n / 1e6).ToString("0.00", CultureInfo.InvariantCulture) + " M";
 

@@ -1,0 +1,204 @@
+using System.CommandLine;
+using Spectre.Console;
+using System.Globalization;
+using System.Text.Json;
+using Vision.Cli.Inference;
+using Vision.Cli.Output;
+using Vision.Data.Image;
+using Vision.Engine.Inference;
+using Vision.Models.Registry;
+
+namespace Vision.Cli.Commands;
+
+/// <summary>
+/// <c>vision infer &lt;inputs&gt;... --model NAME --checkpoint PATH</c>: classifies images with a trained model through
+/// <see cref="ImageClassificationInferencer"/> (MMPreTrain's test pipeline: resize the short side, center-crop,
+/// normalize) and prints one row per image, optionally the top-k classes, and the full results as JSON.
+/// </summary>
+public static class InferCommand
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var inputs = new Argument<string[]>("inputs")
+        {
+            Description = "Image files, folders (every image under them) or .txt lists of image paths (one per line, relative to the list).",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var model = new Option<string>("--model", "-m") { Description = "The registered model name (see list-models).", Required = true };
+        var checkpoint = new Option<string>("--checkpoint", "-c")
+        {
+            Description = "The weights: a trainer checkpoint folder, a work dir or checkpoint root (its latest checkpoint), or a .safetensors file.",
+            Required = true,
+        };
+        var classes = new Option<string>("--classes") { Description = "Class names: a file with one name per line (e.g. classes.txt) or a comma-separated list." };
+        var numClasses = new Option<int>("--num-classes") { Description = "Classes of the model's head; default the number of --classes, else 1000." }.MustBePositive();
+        var imageSize = new Option<int>("--img-size")
+        {
+            Description = "The image side the model is built for; the default crop size.",
+            DefaultValueFactory = _ => 224,
+        }.MustBePositive();
+        var resize = new Option<int>("--resize") { Description = "Scale the short side to this many pixels first; default img-size·256/224 (256 for 224), 0 keeps the size." }.MustNotBeNegative();
+        var crop = new Option<int>("--crop") { Description = "Side of the center crop; default img-size, 0 skips the crop." }.MustNotBeNegative();
+        var mean = new Option<string>("--mean") { Description = "Per-channel mean in pixel units 0-255, comma-separated (see mean-std); default ImageNet's 123.675,116.28,103.53." };
+        var std = new Option<string>("--std") { Description = "Per-channel std in pixel units 0-255, comma-separated; default ImageNet's 58.395,57.12,57.375." };
+        var grayscale = new Option<bool>("--grayscale") { Description = "Decode images as one gray channel (give --mean, --std and --model-option in_channels=1 to match)." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Images per forward pass.", DefaultValueFactory = _ => 8 }.MustBePositive();
+        var topk = new Option<int>("--topk") { Description = "Also list the k most probable classes of each image.", DefaultValueFactory = _ => 1 }.MustBePositive();
+        var json = new Option<string>("--json") { Description = "Also write every result (with all class scores) as JSON to this file; '-' prints only the JSON." };
+        var device = new Option<string>("--device") { Description = "Where the model runs: cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var ema = new Option<bool>("--ema") { Description = "Use the EMA weights of a trainer checkpoint (trained with the EMA hook)." };
+        var modelOptions = new Option<string[]>("--model-option")
+        {
+            Description = "An architecture override key=value the model was trained with (e.g. in_channels=1); repeat for several.",
+        };
+
+        var command = new Command("infer", "Classify images with a trained model.")
+        {
+            inputs, model, checkpoint, classes, numClasses, imageSize, resize, crop, mean, std, grayscale, batchSize, topk, json, device, ema, modelOptions,
+        };
+        command.SetAction(result =>
+        {
+            var size = result.GetValue(imageSize);
+            var request = new InferRequest
+            {
+                Inputs = result.GetRequiredValue(inputs),
+                Model = result.GetRequiredValue(model),
+                Checkpoint = result.GetRequiredValue(checkpoint),
+                Classes = result.GetValue(classes) is { } names ? ClassNames.Parse(names) : null,
+                NumClasses = result.GetResult(numClasses) is null ? null : result.GetValue(numClasses),
+                ImageSize = size,
+                Overrides = ParseOverrides(result.GetValue(modelOptions) ?? []),
+                Options = new ImageClassificationInferencerOptions
+                {
+                    ResizeScale = result.GetResult(resize) is null ? (int)Math.Round(size * 256.0 / 224) : result.GetValue(resize),
+                    CropSize = result.GetResult(crop) is null ? size : result.GetValue(crop),
+                    Mean = result.GetValue(mean) is { } m ? OptionValues.ParseNumbers(m, "--mean") : null,
+                    Std = result.GetValue(std) is { } s ? OptionValues.ParseNumbers(s, "--std") : null,
+                    ReadMode = result.GetValue(grayscale) ? ImageReadMode.Grayscale : ImageReadMode.Rgb,
+                    BatchSize = result.GetValue(batchSize),
+                },
+                TopK = result.GetValue(topk),
+                JsonPath = result.GetValue(json),
+                Device = Device.Parse(result.GetRequiredValue(device)),
+                UseEma = result.GetValue(ema),
+            };
+            return Run(request, result.InvocationConfiguration.Output);
+        });
+        return command;
+    }
+
+    private static int Run(InferRequest request, TextWriter output)
+    {
+        var classes = request.Classes;
+        if (classes is not null && request.NumClasses is { } given && given != classes.Count)
+        {
+            throw new ArgumentException($"--num-classes {given} does not match the {classes.Count} names of --classes.");
+        }
+        if (request.Device.Type == DeviceType.CUDA && !torch.cuda.is_available())
+        {
+            throw new ArgumentException($"--device {request.Device}: CUDA is not available to this libtorch build.");
+        }
+        var paths = request.Inputs.SelectMany(ExpandList).ToList();
+        var info = ModelRegistry.Get(request.Model);
+        using var model = ModelRegistry.Create(info.Name, request.NumClasses ?? classes?.Count ?? 1000, request.ImageSize, request.Overrides);
+        var source = CheckpointWeights.Load(model, request.Checkpoint, request.UseEma, info.PretrainedKeyMap);
+        model.to(request.Device);
+        var inferencer = new ImageClassificationInferencer(model, request.Options, classes, request.Device);
+        var results = inferencer.Infer(paths);
+
+        if (request.JsonPath is { } jsonPath)
+        {
+            var text = JsonSerializer.Serialize(results, JsonOptions);
+            if (jsonPath == "-")
+            {
+                output.WriteLine(text);
+                return 0;
+            }
+            File.WriteAllText(jsonPath, text + Environment.NewLine);
+        }
+        var console = CliConsole.Create(output);
+        console.WriteLine($"{info.Name} with weights from {source}:");
+        string[] columns = ["file", "pred_label", "pred_class", "pred_score"];
+        var table = CliConsole.Table(request.TopK > 1 ? [.. columns, $"top-{request.TopK}"] : columns).AlignRight(1, 3);
+        foreach (var result in results)
+        {
+            string[] cells = [result.ImagePath ?? "", N(result.PredLabel), result.PredClass ?? "", Score(result.PredScore)];
+            table.AddTextRow(request.TopK > 1 ? [.. cells, TopK(result, request.TopK, classes)] : cells);
+        }
+        console.Write(table);
+        if (request.JsonPath is not null)
+        {
+            console.WriteLine($"Wrote {results.Count} results to {request.JsonPath}.");
+        }
+        return 0;
+    }
+
+    // A .txt input is a list of image paths, relative to the list's folder; anything else the inferencer expands.
+    private static IEnumerable<string> ExpandList(string input)
+    {
+        if (!input.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) || !File.Exists(input))
+        {
+            return [input];
+        }
+        var folder = Path.GetDirectoryName(input) ?? "";
+        var paths = File.ReadLines(input).Select(l => l.Trim()).Where(l => l.Length > 0).Select(l => Path.Combine(folder, l)).ToList();
+        return paths.Count > 0 ? paths : throw new InvalidDataException($"The image list {input} holds no paths.");
+    }
+
+    private static Dictionary<string, string> ParseOverrides(IEnumerable<string> pairs)
+    {
+        var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in pairs)
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new ArgumentException($"--model-option '{pair}' is not key=value (e.g. in_channels=1).");
+            }
+            overrides[pair[..equals].Trim()] = pair[(equals + 1)..].Trim();
+        }
+        return overrides;
+    }
+
+    private static string TopK(ClassificationResult result, int k, IReadOnlyList<string>? classes) =>
+        string.Join(", ", result.PredScores
+            .Select((score, label) => (Score: score, Label: label))
+            .OrderByDescending(c => c.Score).ThenBy(c => c.Label)
+            .Take(k)
+            .Select(c => $"{classes?[c.Label] ?? N(c.Label)} {Score(c.Score)}"));
+
+    private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Score(float score) => score.ToString("F4", CultureInfo.InvariantCulture);
+
+    /// <summary>Everything one <c>infer</c> run needs, parsed from the command line.</summary>
+    private sealed class InferRequest
+    {
+        public required IReadOnlyList<string> Inputs { get; init; }
+
+        public required string Model { get; init; }
+
+        public required string Checkpoint { get; init; }
+
+        public IReadOnlyList<string>? Classes { get; init; }
+
+        public int? NumClasses { get; init; }
+
+        public required int ImageSize { get; init; }
+
+        public required IReadOnlyDictionary<string, string> Overrides { get; init; }
+
+        public required ImageClassificationInferencerOptions Options { get; init; }
+
+        public required int TopK { get; init; }
+
+        public string? JsonPath { get; init; }
+
+        public required Device Device { get; init; }
+
+        public required bool UseEma { get; init; }
+    }
+}
