@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using Vision.Engine.Configuration;
+using Vision.Engine.Training;
 
 namespace Vision.Cli;
 
@@ -16,7 +18,7 @@ public static class UserErrors
     /// <summary>Whether <paramref name="exception"/> reports a mistake in the user's input rather than a bug.</summary>
     public static bool IsUserError(Exception exception) => exception is
         FileNotFoundException or DirectoryNotFoundException or ArgumentException or InvalidDataException
-        or OptionsValidationException or UnauthorizedAccessException or IOException;
+        or OptionsValidationException or UnauthorizedAccessException or IOException or ConfigException or NonFiniteLossException;
 
     /// <summary>Writes <paramref name="exception"/> to <paramref name="stderr"/> and returns <see cref="ExitCode"/>.</summary>
     public static int Report(Exception exception, TextWriter stderr)

@@ -15,6 +15,8 @@ public static class VisionCli
     /// <summary>The commands under the root, in help order; a new command is one more line here.</summary>
     private static IEnumerable<Command> Commands() =>
     [
+        TrainCommand.Create(),
+        TestCommand.Create(),
         ListModelsCommand.Create(),
         SplitDatasetCommand.Create(),
         MeanStdCommand.Create(),
@@ -24,7 +26,7 @@ public static class VisionCli
     /// <summary>Builds the root command with every subcommand; <c>--help</c> and <c>--version</c> come with it.</summary>
     public static RootCommand CreateRootCommand()
     {
-        var root = new RootCommand("vision: list models, prepare image datasets and classify images with Vision (libtorch for .NET).")
+        var root = new RootCommand("vision: train and test image classifiers from config files, list models, prepare image datasets and classify images with Vision (libtorch for .NET).")
         {
             // Help says "vision" however the code is hosted (dotnet run, the tool, a test runner).
             HelpName = ToolName,

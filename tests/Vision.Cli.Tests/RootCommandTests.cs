@@ -6,7 +6,7 @@ public sealed class RootCommandTests
     public void HelpListsEveryCommandAndExitsZero()
     {
         var run = CliRun.Of("--help").Succeeded();
-        foreach (var command in new[] { "list-models", "split-dataset", "mean-std", "infer" })
+        foreach (var command in new[] { "train", "test", "list-models", "split-dataset", "mean-std", "infer" })
         {
             Assert.Contains(command, run.Out);
         }
@@ -14,6 +14,8 @@ public sealed class RootCommandTests
     }
 
     [Theory]
+    [InlineData("train", "--set")]
+    [InlineData("test", "--work-dir")]
     [InlineData("list-models", "--params")]
     [InlineData("split-dataset", "--mode")]
     [InlineData("mean-std", "--json")]

@@ -61,4 +61,16 @@ public static class CliConsole
         ArgumentNullException.ThrowIfNull(cells);
         return table.AddRow(cells.Select(c => new Text(c)));
     }
+
+    /// <summary>A two-column table of metric names and values (6 significant digits), as train and test print them.</summary>
+    public static Table Metrics(IReadOnlyDictionary<string, double> metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        var table = Table("metric", "value");
+        foreach (var (name, value) in metrics)
+        {
+            table.AddTextRow(name, value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return table;
+    }
 }

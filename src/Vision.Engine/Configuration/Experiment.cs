@@ -139,9 +139,11 @@ public sealed class Experiment : IDisposable
     /// Trains as configured, after saving the merged configuration as <c>config.json</c> in the work dir, so the run
     /// can be repeated from its outputs alone.
     /// </summary>
-    public FitResult Fit(CancellationToken cancellationToken = default)
+    /// <param name="configure">Changes to the trainer beyond the configuration (extra hooks, another console), or null.</param>
+    /// <param name="cancellationToken">Stops training after the current step, writing a checkpoint.</param>
+    public FitResult Fit(Action<TrainerBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
-        using var trainer = CreateTrainer().Build();
+        using var trainer = Build(configure);
         if (trainer.Distributed.IsMainProcess)
         {
             Config.Save(Path.Combine(trainer.WorkDir, "config.json"));
@@ -154,15 +156,24 @@ public sealed class Experiment : IDisposable
     /// the test loader (the validation loader when there is none) and writes the report into
     /// <c>{work_dir}/test</c>.
     /// </summary>
+    /// <param name="checkpoint">The weights to test.</param>
+    /// <param name="configure">Changes to the trainer beyond the configuration, or null.</param>
     /// <exception cref="ConfigException">There is neither a test nor a validation loader.</exception>
-    public EvaluationReport Test(string checkpoint)
+    public EvaluationReport Test(string checkpoint, Action<TrainerBuilder>? configure = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkpoint);
         var loader = TestDataLoader ?? ValDataLoader
             ?? throw new ConfigException("test_dataloader", "testing needs a test_dataloader (or a val_dataloader).");
-        using var trainer = CreateTrainer().Build();
+        using var trainer = Build(configure);
         trainer.LoadCheckpoint(checkpoint);
         return trainer.Test(loader, loader.Dataset.Classes);
+    }
+
+    private Trainer Build(Action<TrainerBuilder>? configure)
+    {
+        var builder = CreateTrainer();
+        configure?.Invoke(builder);
+        return builder.Build();
     }
 
     /// <summary>Frees the model, loaders and datasets the experiment made.</summary>

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Spectre.Console;
+using Vision.Engine.Configuration;
+using Vision.Engine.Training;
+
+namespace Vision.Cli.Commands;
+
+/// <summary>
+/// What <c>train</c> and <c>test</c> share: the config file, <c>--set</c> overrides (MMEngine's
+/// <c>--cfg-options</c>) and <c>--work-dir</c>, and the console the trainer writes to.
+/// </summary>
+internal sealed class ConfigArguments
+{
+    private readonly Argument<string> config = new("config") { Description = "The run's JSON config file (its _base_ files are layered under it)." };
+
+    private readonly Option<string[]> overrides = new("--set")
+    {
+        Description = "Change a config value, PATH=VALUE with ':' between keys, e.g. --set optim_wrapper:optimizer:lr=0.01 --set trainer:max_epochs=5.",
+    };
+
+    private readonly Option<string> workDir = new("--work-dir") { Description = "Where checkpoints, logs and reports go; default trainer.work_dir, else work_dirs/{config name}." };
+
+    /// <summary>Adds the config argument and the shared options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(config);
+        command.Options.Add(overrides);
+        command.Options.Add(workDir);
+    }
+
+    /// <summary>Builds the experiment the parsed arguments describe.</summary>
+    public Experiment Load(ParseResult result) =>
+        Experiment.FromConfig(Config.FromFile(result.GetRequiredValue(config), result.GetValue(overrides) ?? []), result.GetValue(workDir));
+
+    /// <summary>Sends the trainer's log and progress bar to <paramref name="output"/> (a terminal gets the live bar).</summary>
+    public static Action<TrainerBuilder> WriteTo(TextWriter output)
+    {
+        var console = Output.CliConsole.Create(output);
+        return builder => builder.WithServices(services => services.Replace(ServiceDescriptor.Singleton(console)));
+    }
+}

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using Spectre.Console;
+using Vision.Cli.Output;
+using Vision.Engine.Evaluation;
+
+namespace Vision.Cli.Commands;
+
+/// <summary>
+/// <c>vision test &lt;config&gt; &lt;checkpoint&gt;</c>: evaluates a checkpoint on the config's test data (its
+/// validation data when it has none) with the config's evaluators, and writes the report
+/// (<c>{work_dir}/test/evaluation.json</c> and <c>.md</c>; MMPreTrain's <c>tools/test.py</c>).
+/// </summary>
+public static class TestCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var shared = new ConfigArguments();
+        var checkpoint = new Argument<string>("checkpoint")
+        {
+            Description = "The weights: a checkpoint folder written by train (EMA state included) or a .safetensors state dict.",
+        };
+        var command = new Command("test", "Evaluate a checkpoint on the test data of a config file and write the evaluation report.");
+        shared.AddTo(command);
+        command.Arguments.Add(checkpoint);
+        command.SetAction(result =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            using var experiment = shared.Load(result);
+            var report = experiment.Test(result.GetRequiredValue(checkpoint), ConfigArguments.WriteTo(output));
+            var console = CliConsole.Create(output);
+            console.Write(CliConsole.Metrics(report.Metrics));
+            console.WriteLine($"report: {Path.Combine(Path.GetFullPath(experiment.Options.WorkDir), "test", EvaluationReport.MarkdownFileName)}");
+            return 0;
+        });
+        return command;
+    }
+}

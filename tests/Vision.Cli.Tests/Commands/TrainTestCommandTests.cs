@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Vision.Cli.Tests.Commands;
+
+public sealed class TrainTestCommandTests : IDisposable
+{
+    private readonly DirectoryInfo root = Directory.CreateTempSubdirectory("vision-cli-train-");
+
+    public TrainTestCommandTests()
+    {
+        // Three colours, one class each: learnable in a couple of epochs.
+        for (var label = 0; label < 3; label++)
+        {
+            foreach (var (split, count) in new[] { ("train", 8), ("val", 3) })
+            {
+                for (var n = 0; n < count; n++)
+                {
+                    var rng = new Random(label * 100 + n);
+                    TestImages.Write(Path.Combine(root.FullName, "data", split, $"class{label}", $"{n}.png"), 8, 8,
+                        (_, _, c) => (byte)((c == label ? 200 : 40) + rng.Next(-20, 21)));
+                }
+            }
+        }
+        File.WriteAllText(ConfigPath, $$"""
+            {
+              "model": { "type": "resnet18", "img_size": 8 },
+              "train_dataloader": { "batch_size": 8, "shuffle": true, "dataset": { "type": "ImageFolder", "root": "{{Data("train")}}" } },
+              "val_dataloader": { "batch_size": 9, "dataset": { "type": "ImageFolder", "root": "{{Data("val")}}" } },
+              "optim_wrapper": { "optimizer": { "type": "AdamW", "lr": 0.001 } },
+              "val_evaluator": [ { "type": "Accuracy" }, { "type": "SingleLabelMetric" } ],
+              "trainer": { "max_epochs": 1, "seed": 1, "progress_bar": false, "data_preprocessor": { "mean": [127.5], "std": [127.5] } }
+            }
+            """);
+    }
+
+    private string ConfigPath => Path.Combine(root.FullName, "run.json");
+
+    private string WorkDir => Path.Combine(root.FullName, "work");
+
+    public void Dispose() => root.Delete(recursive: true);
+
+    private string Data(string split) => Path.Combine(root.FullName, "data", split);
+
+    [Fact]
+    public void TrainWritesCheckpointsAndTheConfigAndTestReportsTheSameAccuracyFromTheCheckpoint()
+    {
+        var train = CliRun.Of("train", ConfigPath, "--work-dir", WorkDir, "--set", "trainer:max_epochs=2").Succeeded();
+
+        Assert.Contains("Training completed after 2 epochs, 6 iterations.", train.Out);
+        var latest = Line(train.Out, "latest checkpoint:");
+        Assert.True(Directory.Exists(latest), latest);
+        Assert.StartsWith(Path.Combine(WorkDir, "checkpoints"), latest);
+        using (var saved = JsonDocument.Parse(File.ReadAllText(Path.Combine(WorkDir, "config.json"))))
+        {
+            Assert.Equal(2, saved.RootElement.GetProperty("trainer").GetProperty("max_epochs").GetInt32());
+        }
+        var trainedAccuracy = double.Parse(train.Rows().Single(r => r[0] == "accuracy/top1")[1], CultureInfo.InvariantCulture);
+
+        var test = CliRun.Of("test", ConfigPath, latest, "--work-dir", WorkDir).Succeeded();
+
+        var testedAccuracy = double.Parse(test.Rows().Single(r => r[0] == "accuracy/top1")[1], CultureInfo.InvariantCulture);
+        Assert.Equal(trainedAccuracy, testedAccuracy);
+        var report = Line(test.Out, "report:");
+        Assert.Equal(Path.Combine(WorkDir, "test", "evaluation.md"), report);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(WorkDir, "test", "evaluation.json")));
+        Assert.Equal(testedAccuracy, json.RootElement.GetProperty("metrics").GetProperty("accuracy/top1").GetDouble(), 4);
+    }
+
+    [Fact]
+    public void ConfigMistakesAreOneErrorLineNamingTheSettingAndNothingIsWritten()
+    {
+        CliRun.Of("train", ConfigPath, "--work-dir", WorkDir, "--set", "trainer:max_epoch=2").Failed();
+        var run = CliRun.Of("train", ConfigPath, "--work-dir", WorkDir, "--set", "optim_wrapper:optimizer:lr=fast").Failed();
+        Assert.StartsWith("error: optim_wrapper:optimizer:lr: 'fast' is not a number.", run.Err);
+        run = CliRun.Of("train", Path.Combine(root.FullName, "missing.json")).Failed();
+        Assert.Contains("missing.json", run.Err);
+        run = CliRun.Of("test", ConfigPath, Path.Combine(root.FullName, "no-checkpoint"), "--work-dir", WorkDir).Failed();
+        Assert.Contains("no-checkpoint", run.Err);
+        Assert.False(Directory.Exists(Path.Combine(WorkDir, "checkpoints")));
+    }
+
+    private static string Line(string output, string label) =>
+        output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith(label, StringComparison.Ordinal))[label.Length..].Trim();
+}
