@@ -2,14 +2,21 @@
 
 The counterpart of benchmarks/Vision.Throughput, with the same options and output:
     python3 benchmarks/pytorch/train_step.py --models resnet18,resnet50 --sizes 64,224 --batch 32 --threads 2 --steps 10
-Model names are torchvision's (resnet18, vit_b_16, ...; dashes read as underscores), plus vit-tiny-p16 and vit-small-p16.
+Model names are torchvision's (resnet18, vit_b_16, ...; dashes read as underscores), plus Vision's vit-tiny-p16 and
+vit-small-p16 (torchvision VisionTransformers of those sizes) and cas-vit-xs/s/m/t (casvit.py beside this script, a
+transcription of the official RCViT that tests/Vision.Models.Transformers.Tests checks against Vision's CasViT).
 """
 import argparse
+import os
+import sys
 import time
 
 import torch
 import torch.nn.functional as F
 import torchvision
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import casvit  # noqa: E402  (found through the path set just above)
 
 
 # Vision registry names whose architecture torchvision builds under other settings: (depth, heads, width, mlp).
@@ -17,7 +24,10 @@ VIT = {"vit-tiny-p16": (12, 3, 192, 768), "vit-small-p16": (12, 6, 384, 1536)}
 
 
 def build(name, size, classes):
-    """A torchvision model by name; Vision's vit-tiny/small-p16 as torchvision VisionTransformers of those sizes."""
+    """A torchvision model by name; Vision's vit-tiny/small-p16 and cas-vit-* as Vision's registry builds them."""
+    if name.startswith("cas-vit-"):
+        # Vision's registry defaults: no distillation head, no drop path (ModelOptions.DropPathRate is 0).
+        return casvit.create(name[len("cas-vit-"):], num_classes=classes, distillation=False, drop_path_rate=0.0)
     if name in VIT:
         depth, heads, width, mlp = VIT[name]
         return torchvision.models.VisionTransformer(image_size=size, patch_size=16, num_layers=depth, num_heads=heads,
