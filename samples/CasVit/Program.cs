@@ -7,23 +7,25 @@ using Vision;
 using Vision.Samples.CasVit;
 using Vision.Samples.Common;
 
-var arguments = new SampleArguments(args);
-var recipe = new CasVitOptions { DataRoot = arguments.Required("--data") };
-recipe = recipe with
+return SampleArguments.Run(args, arguments =>
 {
-    WorkDir = arguments.String("--work-dir", recipe.WorkDir)!,
-    Model = arguments.String("--model", recipe.Model)!,
-    ImageSize = arguments.Int("--img-size", recipe.ImageSize),
-    BatchSize = arguments.Int("--batch-size", recipe.BatchSize),
-    AccumulateGradBatches = arguments.Int("--accumulate", recipe.AccumulateGradBatches),
-    MaxEpochs = arguments.Int("--epochs", recipe.MaxEpochs),
-    WarmupEpochs = arguments.Int("--warmup-epochs", recipe.WarmupEpochs),
-    Workers = arguments.Count("--workers", recipe.Workers),
-};
-arguments.RejectUnknown();
+    var recipe = new CasVitOptions { DataRoot = arguments.Required("--data") };
+    recipe = recipe with
+    {
+        WorkDir = arguments.String("--work-dir", recipe.WorkDir)!,
+        Model = arguments.String("--model", recipe.Model)!,
+        ImageSize = arguments.Int("--img-size", recipe.ImageSize),
+        BatchSize = arguments.Int("--batch-size", recipe.BatchSize),
+        AccumulateGradBatches = arguments.Int("--accumulate", recipe.AccumulateGradBatches),
+        MaxEpochs = arguments.Int("--epochs", recipe.MaxEpochs),
+        WarmupEpochs = arguments.Int("--warmup-epochs", recipe.WarmupEpochs),
+        Workers = arguments.Count("--workers", recipe.Workers),
+    };
+    arguments.RejectUnknown();
 
-torch.set_num_threads(Environment.ProcessorCount);
-Console.WriteLine($"{recipe.Model} at {recipe.ImageSize} px, {recipe.StepBatchSize} images per step, lr {recipe.BaseLearningRate} × {recipe.StepBatchSize} / {recipe.BaseBatchSize} = {recipe.LearningRate:G4}");
-var result = CasVitRecipe.Run(recipe);
-Console.WriteLine($"Training ended ({result.Fit.Message}); best checkpoint: {result.Fit.BestCheckpoint ?? "none"}");
-Console.WriteLine($"Test top-1 {result.Report.Metrics["accuracy/top1"]:F2} %; report: {result.ReportDirectory}; curves: {string.Join(", ", result.Curves)}");
+    torch.set_num_threads(Environment.ProcessorCount);
+    Console.WriteLine($"{recipe.Model} at {recipe.ImageSize} px, {recipe.StepBatchSize} images per step, lr {recipe.BaseLearningRate} × {recipe.StepBatchSize} / {recipe.BaseBatchSize} = {recipe.LearningRate:G4}");
+    var result = CasVitRecipe.Run(recipe);
+    Console.WriteLine($"Training ended ({result.Fit.Message}); best checkpoint: {result.Fit.BestCheckpoint ?? "none"}");
+    Console.WriteLine($"Test top-1 {result.Report.Metrics["accuracy/top1"]:F2} %; report: {result.ReportDirectory}; curves: {string.Join(", ", result.Curves)}");
+});

@@ -11,6 +11,25 @@ public sealed class SampleArguments
     private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
     private readonly HashSet<string> read = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Runs a sample's program: a mistake in the arguments or the data (a missing folder, an invalid value, a bad
+    /// configuration) prints <c>error: message</c> instead of a stack trace and exits with 2; success exits with 0.
+    /// </summary>
+    public static int Run(string[] args, Action<SampleArguments> program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        try
+        {
+            program(new SampleArguments(args));
+            return 0;
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
     /// <summary>Parses <paramref name="args"/>.</summary>
     /// <exception cref="ArgumentException">An argument is not a <c>--name</c>, lacks its value, or is repeated.</exception>
     public SampleArguments(IReadOnlyList<string> args)

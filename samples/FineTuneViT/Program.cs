@@ -9,24 +9,26 @@ using Vision;
 using Vision.Samples.Common;
 using Vision.Samples.FineTuneViT;
 
-var arguments = new SampleArguments(args);
-var recipe = new FineTuneViTOptions { DataRoot = arguments.Required("--data") };
-recipe = recipe with
+return SampleArguments.Run(args, arguments =>
 {
-    Pretrained = arguments.String("--pretrained"),
-    WorkDir = arguments.String("--work-dir", recipe.WorkDir)!,
-    Model = arguments.String("--model", recipe.Model)!,
-    ImageSize = arguments.Int("--img-size", recipe.ImageSize),
-    BatchSize = arguments.Int("--batch-size", recipe.BatchSize),
-    MaxEpochs = arguments.Int("--epochs", recipe.MaxEpochs),
-    WarmupEpochs = arguments.Int("--warmup-epochs", recipe.WarmupEpochs),
-    ValBegin = arguments.Int("--val-begin", recipe.ValBegin),
-    Workers = arguments.Count("--workers", recipe.Workers),
-};
-arguments.RejectUnknown();
+    var recipe = new FineTuneViTOptions { DataRoot = arguments.Required("--data") };
+    recipe = recipe with
+    {
+        Pretrained = arguments.String("--pretrained"),
+        WorkDir = arguments.String("--work-dir", recipe.WorkDir)!,
+        Model = arguments.String("--model", recipe.Model)!,
+        ImageSize = arguments.Int("--img-size", recipe.ImageSize),
+        BatchSize = arguments.Int("--batch-size", recipe.BatchSize),
+        MaxEpochs = arguments.Int("--epochs", recipe.MaxEpochs),
+        WarmupEpochs = arguments.Int("--warmup-epochs", recipe.WarmupEpochs),
+        ValBegin = arguments.Int("--val-begin", recipe.ValBegin),
+        Workers = arguments.Count("--workers", recipe.Workers),
+    };
+    arguments.RejectUnknown();
 
-torch.set_num_threads(Environment.ProcessorCount);
-Console.WriteLine($"{recipe.Model} at {recipe.ImageSize} px, batch {recipe.BatchSize}, lr {recipe.BaseLearningRate} × {recipe.BatchSize} / {recipe.BaseBatchSize} = {recipe.LearningRate:G4}");
-var result = FineTuneViTRecipe.Run(recipe, Console.WriteLine);
-Console.WriteLine($"Training ended ({result.Fit.Message}); best checkpoint: {result.Fit.BestCheckpoint ?? "none"}");
-Console.WriteLine($"Evaluation report: {result.ReportDirectory}; curves: {string.Join(", ", result.Curves)}");
+    torch.set_num_threads(Environment.ProcessorCount);
+    Console.WriteLine($"{recipe.Model} at {recipe.ImageSize} px, batch {recipe.BatchSize}, lr {recipe.BaseLearningRate} × {recipe.BatchSize} / {recipe.BaseBatchSize} = {recipe.LearningRate:G4}");
+    var result = FineTuneViTRecipe.Run(recipe, Console.WriteLine);
+    Console.WriteLine($"Training ended ({result.Fit.Message}); best checkpoint: {result.Fit.BestCheckpoint ?? "none"}");
+    Console.WriteLine($"Evaluation report: {result.ReportDirectory}; curves: {string.Join(", ", result.Curves)}");
+});
