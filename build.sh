@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Vision's two entry points (see README.md):
-#   ./build.sh demo   install what is missing, build, train the demo on Fashion-MNIST and print the result
+#   ./build.sh demo   install what is missing, build, train samples/QuickStart on Fashion-MNIST and print the test
+#                     accuracy and where the report and checkpoints are
 #   ./build.sh test   install what is missing, build, run the whole test suite
 # Debian packages are installed only when missing: as root directly, else with sudo, else the exact
 # apt-get command is printed and the script stops.
@@ -60,7 +61,7 @@ case "${1:-}" in
   demo)
     ensure_packages "${BUILD_PACKAGES[@]}" "${DATA_PACKAGES[@]}"
     build
-    dotnet run --project samples/FashionMnistConvNet -c Release --no-build
+    dotnet run --project samples/QuickStart -c Release --no-build -- --work-dir work_dirs/quickstart
     ;;
   test)
     ensure_packages "${BUILD_PACKAGES[@]}" "${DATA_PACKAGES[@]}" "${REFERENCE_PACKAGES[@]}"
