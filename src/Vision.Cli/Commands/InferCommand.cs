@@ -14,6 +14,8 @@ namespace Vision.Cli.Commands;
 /// <c>vision infer &lt;inputs&gt;... --model NAME --checkpoint PATH</c>: classifies images with a trained model through
 /// <see cref="ImageClassificationInferencer"/> (MMPreTrain's test pipeline: resize the short side, center-crop,
 /// normalize) and prints one row per image, optionally the top-k classes, and the full results as JSON.
+/// With <c>--config</c> the training config supplies the model and its normalisation (MMPreTrain's
+/// <c>ImageClassificationInferencer(config, pretrained=checkpoint)</c>); options given on the command line win.
 /// </summary>
 public static class InferCommand
 {
@@ -27,7 +29,12 @@ public static class InferCommand
             Description = "Image files, folders (every image under them) or .txt lists of image paths (one per line, relative to the list).",
             Arity = ArgumentArity.OneOrMore,
         };
-        var model = new Option<string>("--model", "-m") { Description = "The registered model name (see list-models).", Required = true };
+        var model = new Option<string>("--model", "-m") { Description = "The registered model name (see list-models); or give --config." };
+        var config = new Option<string>("--config")
+        {
+            Description = "The training config: its model (type, img_size, num_classes, overrides) and data_preprocessor mean/std " +
+                "(in_channels 1: grayscale) are the defaults of --model, --img-size, --num-classes, --model-option, --mean, --std and --grayscale.",
+        };
         var checkpoint = new Option<string>("--checkpoint", "-c")
         {
             Description = "The weights: a trainer checkpoint folder, a work dir or checkpoint root (its latest checkpoint), or a .safetensors file.",
@@ -57,27 +64,37 @@ public static class InferCommand
 
         var command = new Command("infer", "Classify images with a trained model.")
         {
-            inputs, model, checkpoint, classes, numClasses, imageSize, resize, crop, mean, std, grayscale, batchSize, topk, json, device, ema, modelOptions,
+            inputs, model, config, checkpoint, classes, numClasses, imageSize, resize, crop, mean, std, grayscale, batchSize, topk, json, device, ema, modelOptions,
         };
         command.SetAction(result =>
         {
-            var size = result.GetValue(imageSize);
+            var trained = result.GetValue(config) is { } configPath ? TrainingDefaults.Read(configPath) : null;
+            // An option with a default has an implicit result when not typed; only a typed value beats the config.
+            var size = result.GetResult(imageSize) is not { Implicit: false } && trained?.ImageSize is { } configured ? configured : result.GetValue(imageSize);
+            var readMode = result.GetValue(grayscale) || result.GetResult(grayscale) is null && trained?.InChannels == 1 ? ImageReadMode.Grayscale : ImageReadMode.Rgb;
+            var channels = readMode == ImageReadMode.Grayscale ? 1 : 3;
+            if (trained is { NumClasses: null } && result.GetResult(numClasses) is null && result.GetValue(classes) is null)
+            {
+                // Training took the class count from its dataset; inference has no dataset to count.
+                throw new ArgumentException("--config: the config's model has no num_classes (training counts the dataset's classes); give --classes or --num-classes.");
+            }
             var request = new InferRequest
             {
                 Inputs = result.GetRequiredValue(inputs),
-                Model = result.GetRequiredValue(model),
+                Model = result.GetValue(model) ?? trained?.Model
+                    ?? throw new ArgumentException("infer needs --model (a registered model name, see list-models) or --config (a training config)."),
                 Checkpoint = result.GetRequiredValue(checkpoint),
                 Classes = result.GetValue(classes) is { } names ? ClassNames.Parse(names) : null,
-                NumClasses = result.GetResult(numClasses) is null ? null : result.GetValue(numClasses),
+                NumClasses = result.GetResult(numClasses) is null ? trained?.NumClasses : result.GetValue(numClasses),
                 ImageSize = size,
-                Overrides = ParseOverrides(result.GetValue(modelOptions) ?? []),
+                Overrides = ParseOverrides(trained?.Overrides ?? new Dictionary<string, string>(), result.GetValue(modelOptions) ?? []),
                 Options = new ImageClassificationInferencerOptions
                 {
                     ResizeScale = result.GetResult(resize) is null ? (int)Math.Round(size * 256.0 / 224) : result.GetValue(resize),
                     CropSize = result.GetResult(crop) is null ? size : result.GetValue(crop),
-                    Mean = result.GetValue(mean) is { } m ? OptionValues.ParseNumbers(m, "--mean") : null,
-                    Std = result.GetValue(std) is { } s ? OptionValues.ParseNumbers(s, "--std") : null,
-                    ReadMode = result.GetValue(grayscale) ? ImageReadMode.Grayscale : ImageReadMode.Rgb,
+                    Mean = result.GetValue(mean) is { } m ? OptionValues.ParseNumbers(m, "--mean") : trained?.MeanFor(channels),
+                    Std = result.GetValue(std) is { } s ? OptionValues.ParseNumbers(s, "--std") : trained?.StdFor(channels),
+                    ReadMode = readMode,
                     BatchSize = result.GetValue(batchSize),
                 },
                 TopK = result.GetValue(topk),
@@ -148,9 +165,9 @@ public static class InferCommand
         return paths.Count > 0 ? paths : throw new InvalidDataException($"The image list {input} holds no paths.");
     }
 
-    private static Dictionary<string, string> ParseOverrides(IEnumerable<string> pairs)
+    private static Dictionary<string, string> ParseOverrides(IReadOnlyDictionary<string, string> configured, IEnumerable<string> pairs)
     {
-        var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+        var overrides = new Dictionary<string, string>(configured, StringComparer.Ordinal);
         foreach (var pair in pairs)
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);

@@ -68,6 +68,27 @@ public sealed class TrainTestCommandTests : IDisposable
     }
 
     [Fact]
+    public void InferWithTheTrainingConfigRunsTheModelAsTrainedLikeTheExplicitOptions()
+    {
+        var latest = Line(CliRun.Of("train", ConfigPath, "--work-dir", WorkDir).Succeeded().Out, "latest checkpoint:");
+
+        var noClassCount = CliRun.Of("infer", Data("val"), "--config", ConfigPath, "--checkpoint", latest).Failed();
+        Assert.Contains("has no num_classes", noClassCount.Err);
+
+        var fromConfig = CliRun.Of("infer", Data("val"), "--config", ConfigPath, "--checkpoint", latest, "--num-classes", "3", "--json", "-").Succeeded();
+        var explicitly = CliRun.Of("infer", Data("val"), "--model", "resnet18", "--img-size", "8", "--num-classes", "3",
+            "--mean", "127.5,127.5,127.5", "--std", "127.5,127.5,127.5", "--checkpoint", latest, "--json", "-").Succeeded();
+
+        using var results = JsonDocument.Parse(fromConfig.Out);
+        Assert.Equal(9, results.RootElement.GetArrayLength());
+        // The ImageNet defaults differ from the config's normalisation, so the scores do too.
+        var imageNet = CliRun.Of("infer", Data("val"), "--model", "resnet18", "--img-size", "8", "--num-classes", "3",
+            "--checkpoint", latest, "--json", "-").Succeeded();
+        Assert.NotEqual(imageNet.Out, fromConfig.Out);
+        Assert.Equal(explicitly.Out, fromConfig.Out);
+    }
+
+    [Fact]
     public void ConfigMistakesAreOneErrorLineNamingTheSettingAndNothingIsWritten()
     {
         CliRun.Of("train", ConfigPath, "--work-dir", WorkDir, "--set", "trainer:max_epoch=2").Failed();
