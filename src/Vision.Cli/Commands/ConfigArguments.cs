@@ -9,7 +9,7 @@ namespace Vision.Cli.Commands;
 
 /// <summary>
 /// What <c>train</c> and <c>test</c> share: the config file, <c>--set</c> overrides (MMEngine's
-/// <c>--cfg-options</c>) and <c>--work-dir</c>, and the console the trainer writes to.
+/// <c>--cfg-options</c>), <c>--work-dir</c> and <c>--threads</c>, and the console the trainer writes to.
 /// </summary>
 internal sealed class ConfigArguments
 {
@@ -22,17 +22,30 @@ internal sealed class ConfigArguments
 
     private readonly Option<string> workDir = new("--work-dir") { Description = "Where checkpoints, logs and reports go; default trainer.work_dir, else work_dirs/{config name}." };
 
+    private readonly Option<int> threads = new Option<int>("--threads")
+    {
+        Description = "Intra-op threads for the model's kernels (trainer:num_threads); default one per physical core, or OMP_NUM_THREADS.",
+    }.MustBePositive();
+
     /// <summary>Adds the config argument and the shared options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         command.Arguments.Add(config);
         command.Options.Add(overrides);
         command.Options.Add(workDir);
+        command.Options.Add(threads);
     }
 
     /// <summary>Builds the experiment the parsed arguments describe.</summary>
-    public Experiment Load(ParseResult result) =>
-        Experiment.FromConfig(Config.FromFile(result.GetRequiredValue(config), result.GetValue(overrides) ?? []), result.GetValue(workDir));
+    public Experiment Load(ParseResult result)
+    {
+        var experiment = Experiment.FromConfig(Config.FromFile(result.GetRequiredValue(config), result.GetValue(overrides) ?? []), result.GetValue(workDir));
+        if (result.GetResult(threads) is not null)
+        {
+            experiment.Options.NumThreads = result.GetValue(threads);
+        }
+        return experiment;
+    }
 
     /// <summary>Sends the trainer's log and progress bar to <paramref name="output"/> (a terminal gets the live bar).</summary>
     public static Action<TrainerBuilder> WriteTo(TextWriter output)

@@ -7,6 +7,7 @@ using Vision.Cli.Output;
 using Vision.Data.Image;
 using Vision.Engine.Inference;
 using Vision.Models.Registry;
+using Vision.Threading;
 
 namespace Vision.Cli.Commands;
 
@@ -57,6 +58,7 @@ public static class InferCommand
         var json = new Option<string>("--json") { Description = "Also write every result (with all class scores) as JSON to this file; '-' prints only the JSON." };
         var device = new Option<string>("--device") { Description = "Where the model runs: cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var ema = new Option<bool>("--ema") { Description = "Use the EMA weights of a trainer checkpoint (trained with the EMA hook)." };
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads for the model's kernels; default one per physical core, or OMP_NUM_THREADS." }.MustBePositive();
         var modelOptions = new Option<string[]>("--model-option")
         {
             Description = "An architecture override key=value the model was trained with (e.g. in_channels=1); repeat for several.",
@@ -64,7 +66,7 @@ public static class InferCommand
 
         var command = new Command("infer", "Classify images with a trained model.")
         {
-            inputs, model, config, checkpoint, classes, numClasses, imageSize, resize, crop, mean, std, grayscale, batchSize, topk, json, device, ema, modelOptions,
+            inputs, model, config, checkpoint, classes, numClasses, imageSize, resize, crop, mean, std, grayscale, batchSize, topk, json, device, ema, threads, modelOptions,
         };
         command.SetAction(result =>
         {
@@ -101,6 +103,7 @@ public static class InferCommand
                 JsonPath = result.GetValue(json),
                 Device = Device.Parse(result.GetRequiredValue(device)),
                 UseEma = result.GetValue(ema),
+                Threads = result.GetResult(threads) is null ? null : result.GetValue(threads),
             };
             return Run(request, result.InvocationConfiguration.Output);
         });
@@ -118,6 +121,7 @@ public static class InferCommand
         {
             throw new ArgumentException($"--device {request.Device}: CUDA is not available to this libtorch build.");
         }
+        IntraOpThreads.Configure(request.Threads);
         var paths = request.Inputs.SelectMany(ExpandList).ToList();
         var info = ModelRegistry.Get(request.Model);
         using var model = ModelRegistry.Create(info.Name, request.NumClasses ?? classes?.Count ?? 1000, request.ImageSize, request.Overrides);
@@ -217,5 +221,7 @@ public static class InferCommand
         public required Device Device { get; init; }
 
         public required bool UseEma { get; init; }
+
+        public int? Threads { get; init; }
     }
 }

@@ -21,6 +21,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int vt_get_num_threads();
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_set_current_thread_num_threads(int n);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_set_deterministic(int enabled);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Vision.Threading;
 
 namespace Vision.Data.Loading;
 
@@ -38,6 +39,9 @@ internal sealed class WorkerPool : IDisposable
 
     private void Loop(int worker)
     {
+        // As in PyTorch's DataLoader workers: one intra-op thread each, so decoding and collating do not compete
+        // with the training step for the cores.
+        IntraOpThreads.LimitCurrentThread(1);
         foreach (var run in jobs[worker].GetConsumingEnumerable())
         {
             run.Work(worker);

@@ -14,6 +14,7 @@ using Vision.Engine.Logging;
 using Vision.Engine.Optim;
 using Vision.Engine.Schedulers;
 using Vision.nn;
+using Vision.Threading;
 
 namespace Vision.Engine.Training;
 
@@ -256,6 +257,7 @@ public sealed class Trainer : IDisposable
         Console.CancelKeyPress += onCtrlC;
         try
         {
+            ConfigureThreads();
             if (Options.Seed is { } seed)
             {
                 torch.manual_seed((ulong)seed);
@@ -311,6 +313,7 @@ public sealed class Trainer : IDisposable
     public EvaluationReport Test(DataLoader testDataLoader, IReadOnlyList<string>? classes = null)
     {
         ArgumentNullException.ThrowIfNull(testDataLoader);
+        ConfigureThreads();
         var report = Evaluate(testDataLoader, test: true, classes);
         if (Distributed.IsMainProcess)
         {
@@ -399,6 +402,13 @@ public sealed class Trainer : IDisposable
         {
             Logger.LogInformation("{Message}", message);
         }
+    }
+
+    private void ConfigureThreads()
+    {
+        var threads = IntraOpThreads.Configure(Options.NumThreads);
+        var source = Options.NumThreads is null ? IntraOpThreads.DefaultSource : "num_threads";
+        Info($"Intra-op threads: {threads} ({source}); data loader workers: 1 thread each.");
     }
 
     // ---- loop -----------------------------------------------------------------------------------

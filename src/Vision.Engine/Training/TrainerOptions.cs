@@ -63,6 +63,14 @@ public sealed class TrainerOptions
     [ConfigurationKeyName("deterministic")]
     public bool Deterministic { get; set; }
 
+    /// <summary>
+    /// Intra-op threads of libtorch's kernels for the training step, validation and test (<c>num_threads</c>,
+    /// <c>torch.set_num_threads</c>); null (default) = <see cref="Vision.Threading.IntraOpThreads.Default"/>: one per
+    /// physical core, or <c>OMP_NUM_THREADS</c> when set. Data-loader workers always run one thread each.
+    /// </summary>
+    [ConfigurationKeyName("num_threads")]
+    public int? NumThreads { get; set; }
+
     /// <summary>The device to train on (<c>device</c>): <c>"cpu"</c> (default), <c>"cuda"</c> or <c>"cuda:N"</c>.</summary>
     [ConfigurationKeyName("device")]
     public string Device { get; set; } = "cpu";

@@ -45,6 +45,7 @@ public sealed class TrainerOptionsValidator : IValidateOptions<TrainerOptions>
         Check(options.LogInterval >= 1, "LogInterval (log_interval)", "be at least 1", options.LogInterval);
         Check(!string.IsNullOrWhiteSpace(options.WorkDir), "WorkDir (work_dir)", "name a folder", options.WorkDir);
         Check(options.Seed is null or >= 0, "Seed (seed)", "be >= 0", options.Seed);
+        Check(options.NumThreads is null or >= 1, "NumThreads (num_threads)", "be at least 1 (or unset for one per physical core)", options.NumThreads);
 
         var clip = options.ClipGrad ?? new ClipGradOptions();
         if (clip.MaxNorm is { } maxNorm)

@@ -5,9 +5,23 @@
 #include <torch/version.h>
 
 #include <chrono>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 VT_API int vt_get_num_threads() { return at::get_num_threads(); }
 VT_API int vt_set_num_threads(int n) { VT_BODY(at::set_num_threads(n)) }
+// OpenMP keeps the intra-op thread count per thread: this limits the ops called from the calling thread only (a data
+// loader worker), while the training thread keeps the pool size set by vt_set_num_threads. get_num_threads first runs
+// libtorch's once-per-thread initialisation, which would otherwise overwrite the count at the thread's first op.
+static void set_current_thread_num_threads(int n) {
+  TORCH_CHECK(n > 0, "the thread count must be positive, got ", n);
+  at::get_num_threads();
+#ifdef _OPENMP
+  omp_set_num_threads(n);
+#endif
+}
+VT_API int vt_set_current_thread_num_threads(int n) { VT_BODY(set_current_thread_num_threads(n)) }
 VT_API int vt_get_num_interop_threads() { return at::get_num_interop_threads(); }
 VT_API int vt_cuda_is_available() { return at::hasCUDA() ? 1 : 0; }
 VT_API int vt_cuda_device_count() {

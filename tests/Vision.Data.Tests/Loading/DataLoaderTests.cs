@@ -349,4 +349,34 @@ public sealed class DataLoaderTests
         var e = Assert.Throws<InvalidOperationException>(() => loader.Epoch(0).GetEnumerator().MoveNext());
         Assert.Contains("SequentialSampler produced index 5", e.Message);
     }
+    [Fact]
+    public void WorkersRunTheirOpsOnOneIntraOpThread()
+    {
+        var original = torch.get_num_threads();
+        try
+        {
+            torch.set_num_threads(2);
+            var seen = new ThreadCountRecorder();
+            using var loader = new DataLoader(new SyntheticDataset(8), new DataLoaderOptions { BatchSize = 2, NumWorkers = 2 }, [seen]);
+            DisposeAll(Drain(loader.Epoch(0)));
+            Assert.Equal(8, seen.Counts.Count);
+            Assert.All(seen.Counts, count => Assert.Equal(1, count));
+            Assert.Equal(2, torch.get_num_threads());
+        }
+        finally
+        {
+            torch.set_num_threads(original);
+        }
+    }
+
+    private sealed class ThreadCountRecorder : ITransform
+    {
+        public System.Collections.Concurrent.ConcurrentBag<int> Counts { get; } = [];
+
+        public DataSample Apply(DataSample sample, Random rng)
+        {
+            Counts.Add(torch.get_num_threads());
+            return sample;
+        }
+    }
 }

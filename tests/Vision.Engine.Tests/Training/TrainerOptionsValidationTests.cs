@@ -30,6 +30,7 @@ public sealed class TrainerOptionsValidationTests : IDisposable
                 o.AccumulateGradBatches = 0;
                 o.ValInterval = -2;
                 o.LogInterval = 0;
+                o.NumThreads = 0;
                 o.ClipGrad.MaxNorm = -1;
                 o.ClipGrad.ClipValue = 0.5;
                 o.Amp.Dtype = "int8";
@@ -49,6 +50,7 @@ public sealed class TrainerOptionsValidationTests : IDisposable
             "ValInterval (val_interval) must be at least 1, got -2.",
             "AccumulateGradBatches (accumulate_grad_batches) must be at least 1, got 0.",
             "LogInterval (log_interval) must be at least 1, got 0.",
+            "NumThreads (num_threads) must be at least 1 (or unset for one per physical core), got 0.",
             "ClipGrad.MaxNorm (clip_grad.max_norm) must be > 0, got -1.",
             "ClipGrad.MaxNorm (clip_grad.max_norm) and ClipGrad.ClipValue (clip_grad.clip_value) cannot both be set; clip by norm or by value.",
             "Device (device) must be 'cpu', 'cuda' or 'cuda:N', got 'tpu'.",
