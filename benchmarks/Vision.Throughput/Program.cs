@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using Vision;
+using Vision.Engine.Optim;
 using Vision.Models.Registry;
-using Vision.Throughput;
 
-// Training-step throughput (forward + backward + AdamW) of registered models on random data, e.g.
+// Training-step throughput (forward + backward + the Engine's AdamW) of registered models on random data, e.g.
 //   dotnet run -c Release --project benchmarks/Vision.Throughput -- --models resnet18,resnet50 --sizes 64,224 --batch 32 --threads 2 --steps 10
 // benchmarks/pytorch/train_step.py takes the same arguments and times the same step in PyTorch eager mode.
 var settings = new Dictionary<string, string>
@@ -35,15 +35,15 @@ foreach (var name in settings["models"].Split(','))
     {
         using var model = ModelRegistry.Create(name, classes, size);
         model.train();
-        using var optimizer = new AdamW(model.parameters());
+        using var optimizer = new AdamW(model.parameters(), lr: 1e-3, weight_decay: 0.01);
         using var images = torch.randn(batch, 3, size, size);
         using var labels = torch.randint(0, classes, [batch]);
         void Step()
         {
             using var scope = torch.NewDisposeScope();
-            model.zero_grad();
+            optimizer.zero_grad();
             model.loss(images, labels).backward();
-            optimizer.Step();
+            optimizer.step();
         }
         for (var i = 0; i < warmup; i++)
         {

@@ -118,24 +118,56 @@ public static unsafe partial class torch
     public static void _foreach_copy_(IReadOnlyList<Tensor> self, IReadOnlyList<Tensor> src) =>
         ForEach(self, src, null, (a, b, _, n) => vt_foreach_copy_((IntPtr*)a, (IntPtr*)b, n));
 
+    /// <summary>self[i] /= value.</summary>
+    public static void _foreach_div_(IReadOnlyList<Tensor> self, double value) =>
+        ForEach(self, null, null, (a, _, _, n) => vt_foreach_div_scalar_((IntPtr*)a, n, value));
+    /// <summary>self[i] = max(self[i], other[i]) elementwise.</summary>
+    public static void _foreach_maximum_(IReadOnlyList<Tensor> self, IReadOnlyList<Tensor> other) =>
+        ForEach(self, other, null, (a, b, _, n) => vt_foreach_maximum_((IntPtr*)a, (IntPtr*)b, n));
+    /// <summary>self[i] += weight * (end[i] - self[i]).</summary>
+    public static void _foreach_lerp_(IReadOnlyList<Tensor> self, IReadOnlyList<Tensor> end, double weight) =>
+        ForEach(self, end, null, (a, b, _, n) => vt_foreach_lerp_((IntPtr*)a, (IntPtr*)b, n, weight));
+    /// <summary>Square root of every tensor, in place.</summary>
+    public static void _foreach_sqrt_(IReadOnlyList<Tensor> self) =>
+        ForEach(self, null, null, (a, _, _, n) => vt_foreach_sqrt_((IntPtr*)a, n));
+
+    /// <summary>self[i] + alpha * other[i], as new tensors.</summary>
+    public static Tensor[] _foreach_add(IReadOnlyList<Tensor> self, IReadOnlyList<Tensor> other, double alpha = 1) =>
+        ForEachResult(self, other, null, (a, b, _, n, outs) => vt_foreach_add((IntPtr*)a, (IntPtr*)b, n, alpha, (IntPtr*)outs));
+
+    /// <summary>self[i] + value * t1[i] * t2[i], as new tensors.</summary>
+    public static Tensor[] _foreach_addcmul(IReadOnlyList<Tensor> self, IReadOnlyList<Tensor> t1, IReadOnlyList<Tensor> t2, double value = 1) =>
+        ForEachResult(self, t1, t2, (a, b, c, n, outs) => vt_foreach_addcmul((IntPtr*)a, (IntPtr*)b, (IntPtr*)c, n, value, (IntPtr*)outs));
+
+    /// <summary>self[i] * value, as new tensors.</summary>
+    public static Tensor[] _foreach_mul(IReadOnlyList<Tensor> self, double value) =>
+        ForEachResult(self, null, null, (a, _, _, n, outs) => vt_foreach_mul_scalar((IntPtr*)a, n, value, (IntPtr*)outs));
+
+    /// <summary>self[i] / value, as new tensors.</summary>
+    public static Tensor[] _foreach_div(IReadOnlyList<Tensor> self, double value) =>
+        ForEachResult(self, null, null, (a, _, _, n, outs) => vt_foreach_div_scalar((IntPtr*)a, n, value, (IntPtr*)outs));
+
     /// <summary>Square roots of every tensor.</summary>
-    public static Tensor[] _foreach_sqrt(IReadOnlyList<Tensor> self) => ForEachResult(self, (a, n, outs) => vt_foreach_sqrt(a, n, outs));
+    public static Tensor[] _foreach_sqrt(IReadOnlyList<Tensor> self) =>
+        ForEachResult(self, null, null, (a, _, _, n, outs) => vt_foreach_sqrt((IntPtr*)a, n, (IntPtr*)outs));
+
+    /// <summary>The sign (-1, 0 or 1) of every element of every tensor.</summary>
+    public static Tensor[] _foreach_sign(IReadOnlyList<Tensor> self) =>
+        ForEachResult(self, null, null, (a, _, _, n, outs) => vt_foreach_sign((IntPtr*)a, n, (IntPtr*)outs));
 
     /// <summary>The p-norm of every tensor (one-element results).</summary>
-    public static Tensor[] _foreach_norm(IReadOnlyList<Tensor> self, double p = 2) => ForEachResult(self, (a, n, outs) => vt_foreach_norm(a, n, p, outs));
+    public static Tensor[] _foreach_norm(IReadOnlyList<Tensor> self, double p = 2) =>
+        ForEachResult(self, null, null, (a, _, _, n, outs) => vt_foreach_norm((IntPtr*)a, n, p, (IntPtr*)outs));
 
-    private delegate int ForEachResultCall(IntPtr* a, long n, IntPtr* outs);
-
-    private static Tensor[] ForEachResult(IReadOnlyList<Tensor> self, ForEachResultCall call)
+    private static Tensor[] ForEachResult(IReadOnlyList<Tensor> a, IReadOnlyList<Tensor>? b, IReadOnlyList<Tensor>? c,
+        Func<IntPtr, IntPtr, IntPtr, long, IntPtr, int> call)
     {
-        var h = Handles(self);
-        var outs = new IntPtr[h.Length];
-        fixed (IntPtr* pa = h)
+        var outs = new IntPtr[a.Count];
         fixed (IntPtr* po = outs)
         {
-            Check(call(pa, h.Length, po));
+            var pointer = (IntPtr)po;
+            ForEach(a, b, c, (pa, pb, pc, n) => call(pa, pb, pc, n, pointer));
         }
-        GC.KeepAlive(self);
-        return Array.ConvertAll(outs, o => new Tensor(o));
+        return Array.ConvertAll(outs, h => new Tensor(h));
     }
 }

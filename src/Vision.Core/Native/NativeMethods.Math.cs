@@ -183,6 +183,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int vt_fmod_scalar_(IntPtr a, double b);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_foreach_add(IntPtr* a, IntPtr* b, long n, double alpha, IntPtr* outs);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_foreach_add_(IntPtr* a, IntPtr* b, long n, double alpha);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
@@ -190,6 +193,9 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_foreach_addcdiv_(IntPtr* t, IntPtr* a, IntPtr* b, long n, double value);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_foreach_addcmul(IntPtr* t, IntPtr* a, IntPtr* b, long n, double value, IntPtr* outs);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_foreach_addcmul_(IntPtr* t, IntPtr* a, IntPtr* b, long n, double value);
@@ -201,7 +207,22 @@ internal static unsafe partial class NativeMethods
     internal static partial int vt_foreach_div_(IntPtr* a, IntPtr* b, long n);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_foreach_div_scalar(IntPtr* a, long n, double value, IntPtr* outs);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_foreach_div_scalar_(IntPtr* a, long n, double value);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_foreach_lerp_(IntPtr* a, IntPtr* b, long n, double weight);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_foreach_maximum_(IntPtr* a, IntPtr* b, long n);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_foreach_mul_(IntPtr* a, IntPtr* b, long n);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_foreach_mul_scalar(IntPtr* a, long n, double value, IntPtr* outs);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_foreach_mul_scalar_(IntPtr* a, long n, double value);
@@ -210,7 +231,13 @@ internal static unsafe partial class NativeMethods
     internal static partial int vt_foreach_norm(IntPtr* a, long n, double p, IntPtr* outs);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_foreach_sign(IntPtr* a, long n, IntPtr* outs);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_foreach_sqrt(IntPtr* a, long n, IntPtr* outs);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_foreach_sqrt_(IntPtr* a, long n);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_foreach_zero_(IntPtr* a, long n);

@@ -1,7 +1,7 @@
 namespace Vision.Engine.Optim;
 
 /// <summary>
-/// Adam (Kingma and Ba, 2014) with <c>torch.optim.Adam</c>'s update (PyTorch 1.13, single-tensor path), weight
+/// Adam (Kingma and Ba, 2014) with <c>torch.optim.Adam</c>'s update (PyTorch 1.13; multi-tensor <c>_foreach_</c> kernels, as <c>foreach=True</c>), weight
 /// decay added to the gradient as an L2 penalty and the AMSGrad variant on request:
 /// <code>
 /// g = grad + weight_decay * p
@@ -48,59 +48,58 @@ public class Adam : Optimizer
     /// <inheritdoc/>
     protected sealed override void update(IReadOnlyList<ParamGroupGrads> groups)
     {
-        foreach (var (group, ps, grads, states) in groups)
+        foreach (var batch in groups)
         {
+            if (batch.@params.Count == 0)
+            {
+                continue;
+            }
+            var group = batch.group;
             var lr = group.lr;
             var beta1 = group["beta1"];
             var beta2 = group["beta2"];
             var eps = group["eps"];
             var weightDecay = group.weight_decay;
-            for (var i = 0; i < ps.Count; i++)
+            foreach (var state in batch.states)
             {
-                var p = ps[i];
-                var grad = grads[i];
-                var state = states[i];
-                if (!state.TryGetValue("exp_avg", out var expAvg))
-                {
-                    expAvg = state["exp_avg"] = torch.zeros_like(p);
-                    state["exp_avg_sq"] = torch.zeros_like(p);
-                    if (amsgrad)
-                    {
-                        state["max_exp_avg_sq"] = torch.zeros_like(p);
-                    }
-                }
-                var expAvgSq = state["exp_avg_sq"];
                 state.step++;
-
+            }
+            foreach (var (_, ps, grads, states) in MultiTensor.ByStep(batch))
+            {
+                var expAvg = MultiTensor.Buffers(states, ps, "exp_avg");
+                var expAvgSq = MultiTensor.Buffers(states, ps, "exp_avg_sq");
+                var g = grads;
                 if (decoupled)
                 {
                     if (weightDecay != 0)
                     {
-                        p.mul_(1 - lr * weightDecay);
+                        torch._foreach_mul_(ps, 1 - lr * weightDecay);
                     }
                 }
                 else if (weightDecay != 0)
                 {
-                    grad = grad.add(p, weightDecay);
+                    g = torch._foreach_add(grads, ps, weightDecay);
                 }
 
-                expAvg.mul_(beta1).add_(grad, 1 - beta1);
-                expAvgSq.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
+                torch._foreach_mul_(expAvg, beta1);
+                torch._foreach_add_(expAvg, g, 1 - beta1);
+                torch._foreach_mul_(expAvgSq, beta2);
+                torch._foreach_addcmul_(expAvgSq, g, g, 1 - beta2);
 
-                var biasCorrection1 = 1 - Math.Pow(beta1, state.step);
-                var biasCorrection2 = 1 - Math.Pow(beta2, state.step);
-                var stepSize = lr / biasCorrection1;
-                var biasCorrection2Sqrt = Math.Sqrt(biasCorrection2);
-
-                var second = expAvgSq;
+                var step = states[0].step;
+                var biasCorrection1 = 1 - Math.Pow(beta1, step);
+                var biasCorrection2 = 1 - Math.Pow(beta2, step);
+                IReadOnlyList<Tensor> second = expAvgSq;
                 if (amsgrad)
                 {
-                    var maxExpAvgSq = state["max_exp_avg_sq"];
-                    maxExpAvgSq.copy_(maxExpAvgSq.maximum(expAvgSq));
+                    var maxExpAvgSq = MultiTensor.Buffers(states, ps, "max_exp_avg_sq");
+                    torch._foreach_maximum_(maxExpAvgSq, expAvgSq);
                     second = maxExpAvgSq;
                 }
-                var denom = second.sqrt().div_(biasCorrection2Sqrt).add_(eps);
-                p.addcdiv_(expAvg, denom, -stepSize);
+                var denom = torch._foreach_sqrt(second);
+                torch._foreach_div_(denom, Math.Sqrt(biasCorrection2));
+                torch._foreach_add_(denom, eps);
+                torch._foreach_addcdiv_(ps, expAvg, denom, -(lr / biasCorrection1));
             }
         }
     }

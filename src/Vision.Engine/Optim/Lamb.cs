@@ -77,40 +77,45 @@ public sealed class Lamb : Optimizer
             var biasCorrection1 = bias_correction ? 1 - Math.Pow(beta1, step) : 1.0;
             var biasCorrection2 = bias_correction ? 1 - Math.Pow(beta2, step) : 1.0;
 
-            for (var i = 0; i < ps.Count; i++)
+            if (ps.Count == 0)
             {
-                var p = ps[i];
-                var grad = clip is null ? grads[i] : grads[i] / clip;
-                var state = states[i];
-                if (!state.TryGetValue("exp_avg", out var expAvg))
-                {
-                    expAvg = state["exp_avg"] = torch.zeros_like(p);
-                    state["exp_avg_sq"] = torch.zeros_like(p);
-                }
-                var expAvgSq = state["exp_avg_sq"];
-
-                if (grad_averaging)
-                {
-                    expAvg.lerp_(grad, beta3);
-                }
-                else
-                {
-                    expAvg.mul_(beta1).add_(grad, beta3);
-                }
-                expAvgSq.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
-
-                var denom = expAvgSq.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(eps);
-                var update = expAvg.div(biasCorrection1).div_(denom);
-                if (weightDecay != 0)
-                {
-                    update.add_(p, weightDecay);
-                }
-                if (weightDecay != 0 || always_adapt)
-                {
-                    update.mul_(TrustRatio(p.norm(2), update.norm(2)));
-                }
-                p.add_(update, -lr);
+                continue;
             }
+            var g = clip is null ? grads : grads.Select(grad => grad / clip).ToList();
+            var expAvg = MultiTensor.Buffers(states, ps, "exp_avg");
+            var expAvgSq = MultiTensor.Buffers(states, ps, "exp_avg_sq");
+            if (grad_averaging)
+            {
+                torch._foreach_lerp_(expAvg, g, beta3);
+            }
+            else
+            {
+                torch._foreach_mul_(expAvg, beta1);
+                torch._foreach_add_(expAvg, g, beta3);
+            }
+            torch._foreach_mul_(expAvgSq, beta2);
+            torch._foreach_addcmul_(expAvgSq, g, g, 1 - beta2);
+
+            var denom = torch._foreach_sqrt(expAvgSq);
+            torch._foreach_div_(denom, Math.Sqrt(biasCorrection2));
+            torch._foreach_add_(denom, eps);
+            var updates = torch._foreach_div(expAvg, biasCorrection1);
+            torch._foreach_div_(updates, denom);
+            if (weightDecay != 0)
+            {
+                torch._foreach_add_(updates, ps, weightDecay);
+            }
+            if (weightDecay != 0 || always_adapt)
+            {
+                // The trust ratio is one number per tensor: the norms come in two calls, the scaling stays per tensor.
+                var weightNorms = torch._foreach_norm(ps);
+                var updateNorms = torch._foreach_norm(updates);
+                for (var i = 0; i < updates.Length; i++)
+                {
+                    updates[i].mul_(TrustRatio(weightNorms[i], updateNorms[i]));
+                }
+            }
+            torch._foreach_add_(ps, updates, -lr);
         }
     }
 

@@ -30,27 +30,23 @@ public sealed class Lion : Optimizer
     {
         foreach (var (group, ps, grads, states) in groups)
         {
+            if (ps.Count == 0)
+            {
+                continue;
+            }
             var lr = group.lr;
             var beta1 = group["beta1"];
             var beta2 = group["beta2"];
             var weightDecay = group.weight_decay;
-            for (var i = 0; i < ps.Count; i++)
+            var expAvg = MultiTensor.Buffers(states, ps, "exp_avg");
+            if (weightDecay != 0)
             {
-                var p = ps[i];
-                var grad = grads[i];
-                var state = states[i];
-                if (!state.TryGetValue("exp_avg", out var expAvg))
-                {
-                    expAvg = state["exp_avg"] = torch.zeros_like(p);
-                }
-                if (weightDecay != 0)
-                {
-                    p.mul_(1 - lr * weightDecay);
-                }
-                var direction = expAvg.mul(beta1).add_(grad, 1 - beta1).sign();
-                p.add_(direction, -lr);
-                expAvg.lerp_(grad, 1 - beta2);
+                torch._foreach_mul_(ps, 1 - lr * weightDecay);
             }
+            var interpolated = torch._foreach_mul(expAvg, beta1);
+            torch._foreach_add_(interpolated, grads, 1 - beta1);
+            torch._foreach_add_(ps, torch._foreach_sign(interpolated), -lr);
+            torch._foreach_lerp_(expAvg, grads, 1 - beta2);
         }
     }
 }

@@ -3,7 +3,7 @@ using static Vision.Engine.OptionChecks;
 namespace Vision.Engine.Optim;
 
 /// <summary>
-/// RMSprop (Hinton) with <c>torch.optim.RMSprop</c>'s update (PyTorch 1.13, single-tensor path):
+/// RMSprop (Hinton) with <c>torch.optim.RMSprop</c>'s update (PyTorch 1.13; multi-tensor <c>_foreach_</c> kernels, as <c>foreach=True</c>):
 /// <code>
 /// g = grad + weight_decay * p
 /// v = alpha * v + (1 - alpha) * g * g
@@ -52,58 +52,51 @@ public sealed class RMSprop : Optimizer
     {
         foreach (var (group, ps, grads, states) in groups)
         {
+            if (ps.Count == 0)
+            {
+                continue;
+            }
             var lr = group.lr;
             var alpha = group["alpha"];
             var eps = group["eps"];
             var weightDecay = group.weight_decay;
             var momentum = group["momentum"];
-            for (var i = 0; i < ps.Count; i++)
+            var squareAvg = MultiTensor.Buffers(states, ps, "square_avg");
+            foreach (var state in states)
             {
-                var p = ps[i];
-                var grad = grads[i];
-                var state = states[i];
-                if (!state.TryGetValue("square_avg", out var squareAvg))
-                {
-                    squareAvg = state["square_avg"] = torch.zeros_like(p);
-                }
                 state.step++;
+            }
 
-                if (weightDecay != 0)
-                {
-                    grad = grad.add(p, weightDecay);
-                }
-                squareAvg.mul_(alpha).addcmul_(grad, grad, 1 - alpha);
+            var g = weightDecay != 0 ? torch._foreach_add(grads, ps, weightDecay) : grads;
+            torch._foreach_mul_(squareAvg, alpha);
+            torch._foreach_addcmul_(squareAvg, g, g, 1 - alpha);
 
-                Tensor avg;
-                if (centered)
-                {
-                    if (!state.TryGetValue("grad_avg", out var gradAvg))
-                    {
-                        gradAvg = state["grad_avg"] = torch.zeros_like(p);
-                    }
-                    gradAvg.mul_(alpha).add_(grad, 1 - alpha);
-                    avg = squareAvg.addcmul(gradAvg, gradAvg, -1).sqrt_();
-                }
-                else
-                {
-                    avg = squareAvg.sqrt();
-                }
-                avg.add_(eps);
+            Tensor[] avg;
+            if (centered)
+            {
+                var gradAvg = MultiTensor.Buffers(states, ps, "grad_avg");
+                torch._foreach_mul_(gradAvg, alpha);
+                torch._foreach_add_(gradAvg, g, 1 - alpha);
+                avg = torch._foreach_addcmul(squareAvg, gradAvg, gradAvg, -1);
+                torch._foreach_sqrt_(avg);
+            }
+            else
+            {
+                avg = torch._foreach_sqrt(squareAvg);
+            }
+            torch._foreach_add_(avg, eps);
 
-                if (momentum > 0)
-                {
-                    // Created on first use, so a momentum scheduled up from 0 starts from a zero buffer as PyTorch's would.
-                    if (!state.TryGetValue("momentum_buffer", out var buf))
-                    {
-                        buf = state["momentum_buffer"] = torch.zeros_like(p);
-                    }
-                    buf.mul_(momentum).addcdiv_(grad, avg);
-                    p.add_(buf, -lr);
-                }
-                else
-                {
-                    p.addcdiv_(grad, avg, -lr);
-                }
+            if (momentum > 0)
+            {
+                // Created on first use, so a momentum scheduled up from 0 starts from a zero buffer as PyTorch's would.
+                var bufs = MultiTensor.Buffers(states, ps, "momentum_buffer");
+                torch._foreach_mul_(bufs, momentum);
+                torch._foreach_addcdiv_(bufs, g, avg);
+                torch._foreach_add_(ps, bufs, -lr);
+            }
+            else
+            {
+                torch._foreach_addcdiv_(ps, g, avg, -lr);
             }
         }
     }

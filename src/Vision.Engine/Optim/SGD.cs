@@ -4,7 +4,7 @@ namespace Vision.Engine.Optim;
 
 /// <summary>
 /// Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and L2 weight decay, with
-/// <c>torch.optim.SGD</c>'s update (PyTorch 1.13, single-tensor path):
+/// <c>torch.optim.SGD</c>'s update (PyTorch 1.13; multi-tensor <c>_foreach_</c> kernels, as <c>foreach=True</c>):
 /// <code>
 /// g = grad + weight_decay * p
 /// buf = g (first step) | momentum * buf + (1 - dampening) * g
@@ -49,34 +49,48 @@ public sealed class SGD : Optimizer
     {
         foreach (var (group, ps, grads, states) in groups)
         {
+            if (ps.Count == 0)
+            {
+                continue;
+            }
             var lr = group.lr;
             var momentum = group["momentum"];
             var dampening = group["dampening"];
             var weightDecay = group.weight_decay;
-            for (var i = 0; i < ps.Count; i++)
+            var d = weightDecay != 0 ? torch._foreach_add(grads, ps, weightDecay) : grads;
+            if (momentum != 0)
             {
-                var p = ps[i];
-                var d = grads[i];
-                if (weightDecay != 0)
-                {
-                    d = d.add(p, weightDecay);
-                }
-                if (momentum != 0)
-                {
-                    var state = states[i];
-                    if (state.TryGetValue("momentum_buffer", out var buf))
-                    {
-                        buf.mul_(momentum).add_(d, 1 - dampening);
-                    }
-                    else
-                    {
-                        buf = d.clone();
-                        state["momentum_buffer"] = buf;
-                    }
-                    d = nesterov ? d.add(buf, momentum) : buf;
-                }
-                p.add_(d, -lr);
+                var bufs = MomentumBuffers(states, d, momentum, dampening);
+                d = nesterov ? torch._foreach_add(d, bufs, momentum) : bufs;
             }
+            torch._foreach_add_(ps, d, -lr);
         }
+    }
+
+    /// <summary>Updates the momentum buffers that exist (buf = momentum * buf + (1 - dampening) * d) and starts the missing ones as d.</summary>
+    private static List<Tensor> MomentumBuffers(IReadOnlyList<ParamState> states, IReadOnlyList<Tensor> d, double momentum, double dampening)
+    {
+        var existing = new List<Tensor>();
+        var existingD = new List<Tensor>();
+        var bufs = new List<Tensor>(states.Count);
+        for (var i = 0; i < states.Count; i++)
+        {
+            if (states[i].TryGetValue("momentum_buffer", out var buf))
+            {
+                existing.Add(buf);
+                existingD.Add(d[i]);
+            }
+            else
+            {
+                buf = states[i]["momentum_buffer"] = d[i].clone();
+            }
+            bufs.Add(buf);
+        }
+        if (existing.Count > 0)
+        {
+            torch._foreach_mul_(existing, momentum);
+            torch._foreach_add_(existing, existingD, 1 - dampening);
+        }
+        return bufs;
     }
 }

@@ -205,3 +205,31 @@ VT_API int vt_foreach_sqrt(const TH* a, int64_t n, TH* outs) {
 VT_API int vt_foreach_norm(const TH* a, int64_t n, double p, TH* outs) {
   VT_BODY(auto r = at::_foreach_norm(vt::tensors(a, n), p); for (int64_t i = 0; i < n; ++i) outs[i] = vt::wrap(std::move(r[i])))
 }
+VT_API int vt_foreach_add(const TH* a, const TH* b, int64_t n, double alpha, TH* outs) {
+  VT_BODY(auto r = at::_foreach_add(vt::tensors(a, n), vt::tensors(b, n), num(alpha)); for (int64_t i = 0; i < n; ++i) outs[i] = vt::wrap(std::move(r[i])))
+}
+VT_API int vt_foreach_addcmul(const TH* t, const TH* a, const TH* b, int64_t n, double value, TH* outs) {
+  VT_BODY(auto r = at::_foreach_addcmul(vt::tensors(t, n), vt::tensors(a, n), vt::tensors(b, n), num(value));
+          for (int64_t i = 0; i < n; ++i) outs[i] = vt::wrap(std::move(r[i])))
+}
+VT_API int vt_foreach_div_scalar_(const TH* a, int64_t n, double value) {
+  VT_BODY(at::_foreach_div_(vt::tensors(a, n), num(value)))
+}
+VT_API int vt_foreach_sqrt_(const TH* a, int64_t n) { VT_BODY(at::_foreach_sqrt_(vt::tensors(a, n))) }
+VT_API int vt_foreach_maximum_(const TH* a, const TH* b, int64_t n) {
+  VT_BODY(at::_foreach_maximum_(vt::tensors(a, n), vt::tensors(b, n)))
+}
+// ATen 1.13 has no _foreach_lerp_ or _foreach_sign: these loop here, as ATen's own CPU _foreach_ kernels do, so a
+// list still costs one call from .NET.
+VT_API int vt_foreach_lerp_(const TH* a, const TH* b, int64_t n, double weight) {
+  VT_BODY(for (int64_t i = 0; i < n; ++i) a[i]->lerp_(*b[i], num(weight)))
+}
+VT_API int vt_foreach_sign(const TH* a, int64_t n, TH* outs) {
+  VT_BODY(for (int64_t i = 0; i < n; ++i) outs[i] = vt::wrap(a[i]->sign()))
+}
+VT_API int vt_foreach_mul_scalar(const TH* a, int64_t n, double value, TH* outs) {
+  VT_BODY(auto r = at::_foreach_mul(vt::tensors(a, n), num(value)); for (int64_t i = 0; i < n; ++i) outs[i] = vt::wrap(std::move(r[i])))
+}
+VT_API int vt_foreach_div_scalar(const TH* a, int64_t n, double value, TH* outs) {
+  VT_BODY(auto r = at::_foreach_div(vt::tensors(a, n), num(value)); for (int64_t i = 0; i < n; ++i) outs[i] = vt::wrap(std::move(r[i])))
+}

@@ -17,6 +17,20 @@ public class ForeachTests
         { "_foreach_addcdiv_", (a, b, c) => torch._foreach_addcdiv_(a, b, c, -2), (a, b, c) => a.addcdiv(b, c, -2) },
         { "_foreach_zero_", (a, _, _) => torch._foreach_zero_(a), (a, _, _) => torch.zeros_like(a) },
         { "_foreach_copy_", (a, b, _) => torch._foreach_copy_(a, b), (_, b, _) => b.clone() },
+        { "_foreach_div_(scalar)", (a, _, _) => torch._foreach_div_(a, 3), (a, _, _) => a / 3 },
+        { "_foreach_maximum_", (a, b, _) => torch._foreach_maximum_(a, b), (a, b, _) => a.maximum(b) },
+        { "_foreach_lerp_", (a, b, _) => torch._foreach_lerp_(a, b, 0.3), (a, b, _) => a.lerp(b, 0.3) },
+        { "_foreach_sqrt_", (a, _, _) => { torch._foreach_mul_(a, a); torch._foreach_sqrt_(a); }, (a, _, _) => (a * a).sqrt() },
+    };
+
+    // Each out-of-place _foreach_ op and the per-tensor op each of its results must equal; the inputs stay as they were.
+    public static TheoryData<string, Func<Tensor[], Tensor[], Tensor[], Tensor[]>, Func<Tensor, Tensor, Tensor, Tensor>> OutOfPlace => new()
+    {
+        { "_foreach_add(list, alpha)", (a, b, _) => torch._foreach_add(a, b, 0.75), (a, b, _) => a.add(b, 0.75) },
+        { "_foreach_addcmul", (a, b, c) => torch._foreach_addcmul(a, b, c, -1), (a, b, c) => a.addcmul(b, c, -1) },
+        { "_foreach_mul(scalar)", (a, _, _) => torch._foreach_mul(a, 0.9), (a, _, _) => a * 0.9 },
+        { "_foreach_div(scalar)", (a, _, _) => torch._foreach_div(a, 0.7), (a, _, _) => a / 0.7 },
+        { "_foreach_sign", (a, _, _) => torch._foreach_sign(a), (a, _, _) => a.sign() },
     };
 
     private static (Tensor[] A, Tensor[] B, Tensor[] C) Lists() =>
@@ -39,6 +53,23 @@ public class ForeachTests
             Close(expected[i].data<double>(), a[i], 1e-15, $"{name}[{i}]");
         }
         Assert.Equal(new long[] { 3 }, a[1].shape);
+    }
+
+    [Theory]
+    [MemberData(nameof(OutOfPlace))]
+    public void OutOfPlaceForeachOpsEqualThePerTensorOp(string name, Func<Tensor[], Tensor[], Tensor[], Tensor[]> foreachOp, Func<Tensor, Tensor, Tensor, Tensor> single)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (a, b, c) = Lists();
+        var before = a.Select(t => t.data<double>()).ToArray();
+        var results = foreachOp(a, b, c);
+        Assert.Equal(a.Length, results.Length);
+        for (var i = 0; i < a.Length; i++)
+        {
+            Close(single(a[i], b[i], c[i]).data<double>(), results[i], 1e-15, $"{name}[{i}]");
+            Assert.Equal(a[i].shape, results[i].shape);
+            Assert.Equal(before[i], a[i].data<double>());
+        }
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public sealed class OptimizerTests
         ("rmsprop", ps => new RMSprop(ps, lr: 0.01, momentum: 0.5, centered: true)),
         ("lamb", ps => new Lamb(ps, lr: 0.01)),
         ("lion", ps => new Lion(ps, lr: 1e-3, weight_decay: 0.1)),
+        ("adagrad", ps => new Adagrad(ps, lr: 0.1, lr_decay: 0.01, initial_accumulator_value: 0.1)),
     ];
 
     [Fact]
@@ -38,6 +39,50 @@ public sealed class OptimizerTests
             Assert.True(expected.SequenceEqual(actual), $"{name}: resuming from the state dict changed the result");
             Assert.Equal(before.state_dict().param_groups.Select(g => g.options.Count), after.state_dict().param_groups.Select(g => g.options.Count));
         }
+    }
+
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("adagrad")]
+    public void ParametersThatMissedAStepGetTheirOwnStepCount(string name)
+    {
+        // Bias corrections and lr decay depend on each parameter's own step count. Here b has no gradient in the
+        // first step, so in the second step a is at step 2 and b at step 1: the multi-tensor update must split them.
+        using var scope = torch.NewDisposeScope();
+        Optimizer Create(IEnumerable<Tensor> ps) => name == "adam" ? new Adam(ps, lr: 0.1) : new Adagrad(ps, lr: 0.1, lr_decay: 0.5);
+        Tensor Param(double[] values) => torch.tensor(values).requires_grad_();
+        double[] ga1 = [0.3, -0.2], ga2 = [0.1, 0.4], gb2 = [-0.5, 0.25];
+
+        var a = Param([1.0, 2.0]);
+        var b = Param([-1.0, 0.5]);
+        using (var both = Create([a, b]))
+        {
+            a.grad = torch.tensor(ga1);
+            both.step();
+            (a.grad, b.grad) = (torch.tensor(ga2), torch.tensor(gb2));
+            both.step();
+            Assert.Equal(2, both.state[a].step);
+            Assert.Equal(1, both.state[b].step);
+        }
+
+        var aAlone = Param([1.0, 2.0]);
+        var bAlone = Param([-1.0, 0.5]);
+        using (var alone = Create([aAlone]))
+        {
+            aAlone.grad = torch.tensor(ga1);
+            alone.step();
+            aAlone.grad = torch.tensor(ga2);
+            alone.step();
+        }
+        using (var alone = Create([bAlone]))
+        {
+            bAlone.grad = torch.tensor(gb2);
+            alone.step();
+        }
+        Assert.Equal(aAlone.data<double>(), a.data<double>());
+        Assert.Equal(bAlone.data<double>(), b.data<double>());
+        // And the steps did something: b moved by about lr (Adam's first step is lr * sign(g)).
+        Assert.NotEqual([-1.0, 0.5], b.data<double>());
     }
 
     [Fact]
