@@ -95,12 +95,12 @@ public sealed class Trainer : IDisposable
         Services = services;
         Options = services.GetRequiredService<IOptions<TrainerOptions>>().Value;
         trainDataLoader = services.GetKeyedService<DataLoader>(TrainLoaderKey);
-        ValidateOptions(services, Options, training: trainDataLoader is not null);
+        TrainerSetupValidation.ValidateOptions(services, Options, training: trainDataLoader is not null);
         Model = services.GetService<Module<Tensor, Tensor>>()
             ?? throw new InvalidOperationException("No model is registered: use Trainer.Create(model, …) or services.AddTrainingModel(model).");
         ValDataLoader = services.GetKeyedService<DataLoader>(ValLoaderKey);
         evaluators = services.GetServices<IEvaluator>().ToList();
-        ValidateComposition();
+        TrainerSetupValidation.ValidateComposition(Options, trainDataLoader, ValDataLoader, evaluators.Count);
 
         Device = Vision.Device.Parse(Options.Device);
         Model.to(Device);
@@ -268,55 +268,42 @@ public sealed class Trainer : IDisposable
             throw new InvalidOperationException("This trainer has already run; build a new one to train again.");
         }
         started = true;
-        using var cancellation = cancellationToken.Register(() => Interrupt("the cancellation token was cancelled"));
-        ConsoleCancelEventHandler onCtrlC = (_, e) =>
+        using var interruption = new InterruptionScope(cancellationToken, reason =>
         {
-            // The first Ctrl-C stops gracefully; a second one is left to terminate the process.
-            if (!interrupted)
-            {
-                e.Cancel = true;
-                Interrupt("Ctrl-C");
-            }
-        };
-        Console.CancelKeyPress += onCtrlC;
+            interrupted = true;
+            RequestStop(reason);
+        });
+        if (Options.Seed is { } seed)
+        {
+            torch.manual_seed((ulong)seed);
+        }
+        if (Options.Deterministic)
+        {
+            torch.use_deterministic_algorithms(true);
+        }
+        // Nothing is unsaved before the first step: a failure while resuming must not write a checkpoint of the
+        // untrained model, which resume = "auto" would then pick.
+        checkpointManager.Start();
+        CallHooks(h => h.BeforeRun(this));
         try
         {
-            if (Options.Seed is { } seed)
+            var resumeSkip = checkpointManager.LoadOrResume();
+            CallHooks(h => h.BeforeTrain(this));
+            loop.Run(resumeSkip);
+            if (interrupted && Options.Checkpoint.SaveOnInterrupt && HasUnsavedProgress)
             {
-                torch.manual_seed((ulong)seed);
+                SaveCheckpoint($"interrupt_iter_{checkpointManager.SafeIter}");
             }
-            if (Options.Deterministic)
-            {
-                torch.use_deterministic_algorithms(true);
-            }
-            // Nothing is unsaved before the first step: a failure while resuming must not write a checkpoint of the
-            // untrained model, which resume = "auto" would then pick.
-            checkpointManager.Start();
-            CallHooks(h => h.BeforeRun(this));
-            try
-            {
-                var resumeSkip = checkpointManager.LoadOrResume();
-                CallHooks(h => h.BeforeTrain(this));
-                loop.Run(resumeSkip);
-                if (interrupted && Options.Checkpoint.SaveOnInterrupt && HasUnsavedProgress)
-                {
-                    SaveCheckpoint($"interrupt_iter_{checkpointManager.SafeIter}");
-                }
-                CallHooks(h => h.AfterTrain(this));
-            }
-            catch (Exception failure)
-            {
-                SaveAfterFailure(failure);
-                CallAfterRunAfterFailure(failure);
-                throw;
-            }
-            CallHooks(h => h.AfterRun(this));
-            return Result();
+            CallHooks(h => h.AfterTrain(this));
         }
-        finally
+        catch (Exception failure)
         {
-            Console.CancelKeyPress -= onCtrlC;
+            SaveAfterFailure(failure);
+            CallAfterRunAfterFailure(failure);
+            throw;
         }
+        CallHooks(h => h.AfterRun(this));
+        return Result();
     }
 
     /// <summary>Runs a validation pass with the validation loader and the evaluators; returns the metrics.</summary>
@@ -397,12 +384,6 @@ public sealed class Trainer : IDisposable
     private static InvalidOperationException EvaluationOnly(string what) => new(
         $"This trainer has no {what}: it was built for evaluation only. Use Trainer.Create(model, trainLoader, …) with an optimizer to train.");
 
-    private void Interrupt(string why)
-    {
-        interrupted = true;
-        RequestStop($"interrupted: {why}");
-    }
-
     private FitResult Result()
     {
         var reason = interrupted ? StopReason.Interrupted : StopRequested ? StopReason.Stopped : StopReason.Completed;
@@ -440,40 +421,6 @@ public sealed class Trainer : IDisposable
                 // The training failure is the exception that matters; a hook failing while winding down only gets logged.
                 Logger.LogError(e, "{Hook}.AfterRun failed after the training failure {Failure}.", hook.GetType().Name, failure.GetType().Name);
             }
-        }
-    }
-
-    private static void ValidateOptions(IServiceProvider services, TrainerOptions options, bool training)
-    {
-        // The options may have been registered without the options pipeline (e.g. Options.Create): validate here
-        // too, so a trainer never starts with invalid options however it was composed. Evaluation has no run length.
-        var failures = services.GetServices<IValidateOptions<TrainerOptions>>()
-            .Select(v => v.Validate(Microsoft.Extensions.Options.Options.DefaultName, options))
-            .Where(r => r.Failed)
-            .SelectMany(r => r.Failures ?? [])
-            .Where(f => training || f != TrainerOptionsValidator.MissingLengthMessage)
-            .Distinct()
-            .ToList();
-        if (failures.Count > 0)
-        {
-            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(TrainerOptions), failures);
-        }
-    }
-
-    private void ValidateComposition()
-    {
-        var failures = new List<string>();
-        if (trainDataLoader is not null && Options.Checkpoint.SaveBest is { } best && (ValDataLoader is null || evaluators.Count == 0))
-        {
-            failures.Add($"Checkpoint.SaveBest (checkpoint.save_best) is '{best}' but there is {(ValDataLoader is null ? "no validation DataLoader" : "no evaluator")} to produce metrics.");
-        }
-        if (trainDataLoader?.Count == 0)
-        {
-            failures.Add("The training DataLoader has no batches (is the dataset smaller than a batch with drop_last?).");
-        }
-        if (failures.Count > 0)
-        {
-            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(TrainerOptions), failures);
         }
     }
 }
