@@ -119,20 +119,11 @@ public sealed class Experiment : IDisposable
         {
             builder.WithSchedule(context => BuildScheduler(scheduler, context));
         }
-        var classes = new BuildArguments([], new Dictionary<string, object> { ["num_classes"] = Model.num_classes });
         if (Section("batch_augment") is var augment && !ComponentBuilder.IsEmpty(augment))
         {
-            builder.WithBatchAugment(Own(ComponentBuilder.Build<IBatchAugment>(augment, Registries.BatchAugments, classes)));
+            builder.WithBatchAugment(Own(ComponentBuilder.Build<IBatchAugment>(augment, Registries.BatchAugments, ClassCount)));
         }
-        foreach (var evaluator in ComponentBuilder.Items(Section("val_evaluator")))
-        {
-            builder.WithEvaluator(Own(ComponentBuilder.Build<IEvaluator>(evaluator, Registries.Evaluators, classes)));
-        }
-        foreach (var hook in ComponentBuilder.Items(Section("custom_hooks")))
-        {
-            builder.WithHooks(Own(ComponentBuilder.Build<Hook>(hook, Registries.Hooks, BuildArguments.None)));
-        }
-        return builder;
+        return AddEvaluatorsAndHooks(builder);
     }
 
     /// <summary>
@@ -154,7 +145,7 @@ public sealed class Experiment : IDisposable
     /// <summary>
     /// Tests the weights of <paramref name="checkpoint"/> (a checkpoint folder or a <c>.safetensors</c> state dict) on
     /// the test loader (the validation loader when there is none) and writes the report into
-    /// <c>{work_dir}/test</c>.
+    /// <c>{work_dir}/test</c>. The configuration needs no <c>optim_wrapper</c>, <c>train_dataloader</c> or run length.
     /// </summary>
     /// <param name="checkpoint">The weights to test.</param>
     /// <param name="configure">Changes to the trainer beyond the configuration, or null.</param>
@@ -164,9 +155,27 @@ public sealed class Experiment : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(checkpoint);
         var loader = TestDataLoader ?? ValDataLoader
             ?? throw new ConfigException("test_dataloader", "testing needs a test_dataloader (or a val_dataloader).");
-        using var trainer = Build(configure);
+        // A test needs neither the optimizer nor the training loader: the trainer is built for evaluation only.
+        var builder = AddEvaluatorsAndHooks(Trainer.CreateForEvaluation(Model).Configure(Options));
+        configure?.Invoke(builder);
+        using var trainer = builder.Build();
         trainer.LoadCheckpoint(checkpoint);
         return trainer.Test(loader, loader.Dataset.Classes);
+    }
+
+    private BuildArguments ClassCount => new([], new Dictionary<string, object> { ["num_classes"] = Model.num_classes });
+
+    private TrainerBuilder AddEvaluatorsAndHooks(TrainerBuilder builder)
+    {
+        foreach (var evaluator in ComponentBuilder.Items(Section("val_evaluator")))
+        {
+            builder.WithEvaluator(Own(ComponentBuilder.Build<IEvaluator>(evaluator, Registries.Evaluators, ClassCount)));
+        }
+        foreach (var hook in ComponentBuilder.Items(Section("custom_hooks")))
+        {
+            builder.WithHooks(Own(ComponentBuilder.Build<Hook>(hook, Registries.Hooks, BuildArguments.None)));
+        }
+        return builder;
     }
 
     private Trainer Build(Action<TrainerBuilder>? configure)

@@ -13,6 +13,7 @@ using Vision.Engine.Hooks;
 using Vision.Engine.Logging;
 using Vision.Engine.Optim;
 using Vision.Engine.Schedulers;
+using Vision.Engine.Steps;
 using Vision.Engine.Training;
 using Vision.Models;
 using Vision.nn;
@@ -64,6 +65,7 @@ public static class VisionTrainerServiceCollectionExtensions
             var o = TrainerOptionsOf(sp);
             return new DataPreprocessor(Device.Parse(o.Device), o.DataPreprocessor, o.ChannelsLast, sp.GetService<IBatchAugment>());
         });
+        services.TryAddSingleton<ITrainStep, ClassifierTrainStep>();
         // MMEngine's default hooks; among equal priorities, registration order is run order.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, DistSamplerSeedHook>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, IterTimerHook>());
@@ -181,6 +183,13 @@ public static class VisionTrainerServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(loss);
         return services.Replace(ServiceDescriptor.Singleton(loss));
+    }
+
+    /// <summary>Replaces the training step (by default <see cref="ClassifierTrainStep"/>), e.g. for a distillation loss.</summary>
+    public static IServiceCollection AddTrainStep(this IServiceCollection services, ITrainStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return services.Replace(ServiceDescriptor.Singleton(step));
     }
 
     /// <summary>Sets the batch augment the default <see cref="DataPreprocessor"/> applies to training batches.</summary>

@@ -6,6 +6,7 @@ using Vision.Engine.Evaluation;
 using Vision.Engine.Hooks;
 using Vision.Engine.Optim;
 using Vision.Engine.Schedulers;
+using Vision.Engine.Steps;
 using Vision.nn;
 
 namespace Vision.Engine.Training;
@@ -19,13 +20,16 @@ public sealed class TrainerBuilder
 {
     private TrainerOptions options = new();
 
-    internal TrainerBuilder(Module<Tensor, Tensor> model, DataLoader trainDataLoader, DataLoader? valDataLoader)
+    // Without a training loader the trainer only evaluates (Trainer.CreateForEvaluation).
+    internal TrainerBuilder(Module<Tensor, Tensor> model, DataLoader? trainDataLoader, DataLoader? valDataLoader)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(trainDataLoader);
         Services.AddVisionTrainer();
         Services.AddTrainingModel(model);
-        Services.AddTrainingData(trainDataLoader, valDataLoader);
+        if (trainDataLoader is not null)
+        {
+            Services.AddTrainingData(trainDataLoader, valDataLoader);
+        }
     }
 
     /// <summary>The service collection the trainer is built from; add or replace services here.</summary>
@@ -83,6 +87,13 @@ public sealed class TrainerBuilder
     public TrainerBuilder WithLoss(LossFunction loss)
     {
         Services.AddTrainingLoss(loss);
+        return this;
+    }
+
+    /// <summary>Replaces the training step (by default <see cref="ClassifierTrainStep"/>), e.g. for a distillation loss.</summary>
+    public TrainerBuilder WithTrainStep(ITrainStep step)
+    {
+        Services.AddTrainStep(step);
         return this;
     }
 

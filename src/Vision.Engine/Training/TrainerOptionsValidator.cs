@@ -9,6 +9,9 @@ namespace Vision.Engine.Training;
 /// </summary>
 public sealed class TrainerOptionsValidator : IValidateOptions<TrainerOptions>
 {
+    // A trainer built only to evaluate needs no run length, so it ignores this one failure.
+    internal const string MissingLengthMessage = "MaxEpochs (max_epochs) or MaxIters (max_iters) must be set: training needs a length.";
+
     /// <inheritdoc/>
     public ValidateOptionsResult Validate(string? name, TrainerOptions options)
     {
@@ -25,7 +28,7 @@ public sealed class TrainerOptionsValidator : IValidateOptions<TrainerOptions>
         switch (options.MaxEpochs, options.MaxIters)
         {
             case (null, null):
-                problems.Add("MaxEpochs (max_epochs) or MaxIters (max_iters) must be set: training needs a length.");
+                problems.Add(MissingLengthMessage);
                 break;
             case (not null, not null):
                 problems.Add($"MaxEpochs (max_epochs) and MaxIters (max_iters) cannot both be set (got {options.MaxEpochs} and {options.MaxIters}); the loop is either epoch- or iteration-based.");

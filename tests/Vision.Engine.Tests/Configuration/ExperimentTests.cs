@@ -7,6 +7,7 @@ using Vision.Engine.Hooks;
 using Vision.Engine.Optim;
 using Vision.Engine.Schedulers;
 using Vision.Engine.Tests.Training;
+using Vision.Engine.Training;
 using Vision.Models.Losses;
 
 namespace Vision.Engine.Tests.Configuration;
@@ -98,6 +99,33 @@ public sealed class ExperimentTests : IDisposable
         Assert.Equal(result.Metrics["accuracy/top2"], report.Metrics["accuracy/top2"]);
         Assert.True(File.Exists(Path.Combine(WorkDir, "test", EvaluationReport.MarkdownFileName)));
         Assert.Equal(4, report.PerClass!.Count);
+    }
+
+    [Fact]
+    public void ATestOnlyConfigNeedsNoOptimizerTrainingLoaderOrRunLength()
+    {
+        var trained = Config.FromFile(files.Write("configs/quadrants.json", FullConfig()));
+        using var training = Experiment.FromConfig(trained, WorkDir);
+        var result = training.Fit();
+
+        // Only the model, a test loader and the evaluators: the same weights give the same numbers as the last validation.
+        var testOnly = files.Write("configs/test_only.json", $$"""
+            {
+              "model": { "type": "resnet18", "img_size": 8, "num_classes": 4 },
+              "test_dataloader": { "batch_size": 16, "dataset": { "type": "ImageFolder", "root": "{{files.Root}}/data/val" } },
+              "val_evaluator": [ { "type": "Accuracy", "topk": [1, 2] } ],
+              "custom_hooks": [ { "type": "EMAHook", "decay": 0.9 } ],
+              "trainer": { "progress_bar": false }
+            }
+            """);
+        using var testing = Experiment.FromConfig(Config.FromFile(testOnly), Path.Combine(files.Root, "test_work"));
+        var report = testing.Test(result.LatestCheckpoint!);
+
+        Assert.Equal(result.Metrics["accuracy/top1"], report.Metrics["accuracy/top1"]);
+        Assert.Equal(result.Metrics["accuracy/top2"], report.Metrics["accuracy/top2"]);
+        using var trainer = Trainer.CreateForEvaluation(testing.Model).Build();
+        Assert.Contains("built for evaluation only", Assert.Throws<InvalidOperationException>(() => trainer.Fit()).Message);
+        Assert.Contains("built for evaluation only", Assert.Throws<InvalidOperationException>(() => trainer.Optimizer).Message);
     }
 
     [Fact]

@@ -1,0 +1,242 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Vision.Engine.Optim;
+using Vision.Engine.Training;
+
+namespace Vision.Engine.Checkpoints;
+
+/// <summary>
+/// Saves, resumes and loads a trainer's checkpoints through its <see cref="ICheckpointStore"/> (MMEngine's
+/// <c>save_checkpoint</c>, <c>resume</c> and <c>load_from</c>). It tracks the last resume point, the state right after
+/// an optimizer step or an epoch's end, and always saves that point, so a resumed run continues bit-exactly.
+/// </summary>
+internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
+{
+    private ResumePoint safePoint;
+    private ResumePoint? savedPoint;
+
+    /// <summary>The newest checkpoint written or resumed from, if any.</summary>
+    public string? Latest { get; private set; }
+
+    /// <summary>Whether training advanced since the latest checkpoint was written or resumed from.</summary>
+    public bool HasUnsavedProgress => savedPoint != safePoint;
+
+    /// <summary>The iteration of the point a checkpoint written now would hold.</summary>
+    public long SafeIter => safePoint.Iter;
+
+    /// <summary>Marks the current state as saved: nothing is unsaved before the first step.</summary>
+    public void Start()
+    {
+        safePoint = Capture(trainer.Epoch, 0, trainer.Iter);
+        savedPoint = safePoint;
+    }
+
+    /// <summary>Records a point a checkpoint can resume from exactly (after an optimizer step or an epoch's end).</summary>
+    public void MarkSafePoint(int epoch, int batchesConsumed, long iter) => safePoint = Capture(epoch, batchesConsumed, iter);
+
+    /// <summary>Applies <c>resume</c> or <c>load_from</c>; returns how many batches of the current epoch to skip.</summary>
+    public int LoadOrResume()
+    {
+        var options = trainer.Options;
+        if (options.Resume is { } resume)
+        {
+            var location = resume == "auto" ? store.FindLatest() : resume;
+            if (location is null)
+            {
+                trainer.Info($"resume = \"auto\" found no checkpoint in '{store.Root}'; training from scratch.");
+                return 0;
+            }
+            return Resume(location);
+        }
+        if (options.LoadFrom is { } weights)
+        {
+            LoadFrom(weights);
+        }
+        return 0;
+    }
+
+    /// <summary>Writes the resume point as checkpoint <paramref name="name"/> (main process only) and waits for every process.</summary>
+    public string? Save(string name, bool updateLatest)
+    {
+        string? location = null;
+        if (trainer.Distributed.IsMainProcess)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var checkpoint = new Checkpoint(Describe(name));
+            foreach (var (key, tensor) in trainer.Model.state_dict())
+            {
+                checkpoint.Tensors[Checkpoint.ModelPrefix + key] = tensor;
+            }
+            var optimizerState = trainer.Optimizer.state_dict();
+            checkpoint.Meta.OptimizerParamGroups = [.. optimizerState.param_groups];
+            foreach (var (index, state) in optimizerState.state)
+            {
+                checkpoint.Meta.OptimizerParamSteps[index] = state.step;
+                foreach (var (buffer, tensor) in state.tensors)
+                {
+                    // A new handle: the checkpoint frees what it holds, and the buffer itself stays the optimizer's.
+                    checkpoint.Tensors[$"{Checkpoint.OptimizerPrefix}{index}.{buffer}"] = tensor.detach();
+                }
+            }
+            trainer.CallHooks(h => h.BeforeSaveCheckpoint(trainer, checkpoint));
+            location = store.Save(name, checkpoint, updateLatest);
+            if (updateLatest)
+            {
+                savedPoint = safePoint;
+                Latest = location;
+            }
+            trainer.Info($"Saved checkpoint '{location}' (epoch {checkpoint.Meta.Epoch}, iteration {checkpoint.Meta.Iter}).");
+            trainer.CallHooks(h => h.AfterSaveCheckpoint(trainer, location));
+        }
+        trainer.Distributed.Barrier();
+        return location;
+    }
+
+    /// <summary>Loads a checkpoint folder's weights and hook state, or a <c>.safetensors</c> state dict; every tensor must match.</summary>
+    public void LoadWeights(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            using var checkpoint = store.Load(path);
+            trainer.Model.load_state_dict(checkpoint.WithPrefix(Checkpoint.ModelPrefix));
+            trainer.CallHooks(h => h.AfterLoadCheckpoint(trainer, checkpoint));
+        }
+        else if (File.Exists(path))
+        {
+            using var scope = torch.NewDisposeScope();
+            trainer.Model.load_state_dict(Serialization.SafeTensors.Load(path));
+        }
+        else
+        {
+            throw new FileNotFoundException($"No checkpoint folder or .safetensors file at '{path}'.", path);
+        }
+        trainer.Info($"Loaded weights from '{path}'.");
+    }
+
+    private ResumePoint Capture(int epoch, int batchesConsumed, long iter)
+    {
+        using var state = torch.get_rng_state();
+        return new ResumePoint(epoch, batchesConsumed, iter, trainer.OptimizerSteps, state.data<byte>());
+    }
+
+    private CheckpointMeta Describe(string name) => new()
+    {
+        Name = name,
+        SavedAt = DateTimeOffset.UtcNow,
+        Epoch = safePoint.Epoch,
+        BatchesConsumed = safePoint.BatchesConsumed,
+        Iter = safePoint.Iter,
+        OptimizerSteps = safePoint.OptimizerSteps,
+        Schedulers = trainer.Schedulers.Select(s => s.state_dict()).ToList(),
+        LossScaler = trainer.Scaler?.state_dict(),
+        RngState = safePoint.RngState,
+        Seed = trainer.Options.Seed,
+        LoaderSeed = trainer.TrainDataLoader.Options.Seed,
+        Metrics = new Dictionary<string, double>(trainer.LastMetrics),
+        Config = JsonSerializer.SerializeToNode(trainer.Options, FileCheckpointStore.JsonOptions) as JsonObject,
+    };
+
+    private int Resume(string location)
+    {
+        using var checkpoint = store.Load(location);
+        var meta = checkpoint.Meta;
+        var schedulers = trainer.Schedulers;
+        if (meta.BatchesConsumed > trainer.EpochLength)
+        {
+            throw new InvalidOperationException(
+                $"Checkpoint '{location}' was written after {meta.BatchesConsumed} batches of its epoch, but an epoch now has {trainer.EpochLength}; resume it with the same data and batch size.");
+        }
+        if (meta.Schedulers.Count != schedulers.Count)
+        {
+            throw new InvalidOperationException(
+                $"Checkpoint '{location}' holds {meta.Schedulers.Count} scheduler states but the trainer has {schedulers.Count} schedulers.");
+        }
+        trainer.Model.load_state_dict(checkpoint.WithPrefix(Checkpoint.ModelPrefix));
+        trainer.Optimizer.load_state_dict(OptimizerState(checkpoint));
+        for (var i = 0; i < schedulers.Count; i++)
+        {
+            schedulers[i].load_state_dict(meta.Schedulers[i]);
+        }
+        if (trainer.Scaler is not null && meta.LossScaler is { } scalerState)
+        {
+            trainer.Scaler.load_state_dict(scalerState);
+        }
+        if (meta.RngState is { } rng)
+        {
+            using var state = torch.tensor<byte>(rng, [rng.Length]);
+            torch.set_rng_state(state);
+        }
+        var loaderSeed = trainer.TrainDataLoader.Options.Seed;
+        if (meta.LoaderSeed != loaderSeed)
+        {
+            trainer.Logger.LogWarning("The checkpoint's training loader had seed {Saved} but this one has {Current}: the remaining batches will differ from the original run's.",
+                meta.LoaderSeed, loaderSeed);
+        }
+        trainer.RestoreProgress(meta.Epoch, meta.Iter, meta.OptimizerSteps, meta.Metrics);
+        Latest = checkpoint.Location;
+        safePoint = new ResumePoint(meta.Epoch, meta.BatchesConsumed, meta.Iter, meta.OptimizerSteps,
+            meta.RngState ?? Capture(meta.Epoch, meta.BatchesConsumed, meta.Iter).RngState);
+        savedPoint = safePoint;
+        trainer.CallHooks(h => h.AfterLoadCheckpoint(trainer, checkpoint));
+        trainer.Info($"Resumed from '{checkpoint.Location}': epoch {meta.Epoch + 1}, batch {meta.BatchesConsumed} of it, iteration {meta.Iter}.");
+        return meta.BatchesConsumed;
+    }
+
+    private static OptimizerStateDict OptimizerState(Checkpoint checkpoint)
+    {
+        var meta = checkpoint.Meta;
+        var buffers = new Dictionary<int, Dictionary<string, Tensor>>();
+        foreach (var (key, tensor) in checkpoint.WithPrefix(Checkpoint.OptimizerPrefix))
+        {
+            var dot = key.IndexOf('.', StringComparison.Ordinal);
+            if (dot <= 0 || !int.TryParse(key.AsSpan(0, dot), out var index))
+            {
+                throw new InvalidDataException($"Checkpoint tensor '{Checkpoint.OptimizerPrefix}{key}' is not named optimizer.{{parameter index}}.{{buffer}}.");
+            }
+            if (!buffers.TryGetValue(index, out var named))
+            {
+                named = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+                buffers[index] = named;
+            }
+            named[key[(dot + 1)..]] = tensor;
+        }
+        var states = new Dictionary<int, ParamStateDict>();
+        foreach (var index in meta.OptimizerParamSteps.Keys.Union(buffers.Keys))
+        {
+            states[index] = new ParamStateDict(meta.OptimizerParamSteps.GetValueOrDefault(index),
+                buffers.TryGetValue(index, out var named) ? named : new Dictionary<string, Tensor>());
+        }
+        return new OptimizerStateDict(meta.OptimizerParamGroups, states);
+    }
+
+    private void LoadFrom(string path)
+    {
+        var fromCheckpoint = Directory.Exists(path);
+        using var checkpoint = fromCheckpoint ? store.Load(path) : null;
+        using var scope = torch.NewDisposeScope();
+        var source = checkpoint?.WithPrefix(Checkpoint.ModelPrefix) ?? Serialization.SafeTensors.Load(path);
+        var current = trainer.Model.state_dict();
+        var usable = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (key, tensor) in source)
+        {
+            if (!current.TryGetValue(key, out var target))
+            {
+                continue;
+            }
+            if (target.shape.SequenceEqual(tensor.shape))
+            {
+                usable[key] = tensor;
+            }
+            else
+            {
+                trainer.Info($"load_from: skipping '{key}': shape [{string.Join(", ", tensor.shape)}] in '{path}', [{string.Join(", ", target.shape)}] in the model.");
+            }
+        }
+        var result = trainer.Model.load_state_dict(usable, strict: false);
+        var unused = source.Keys.Count(k => !current.ContainsKey(k));
+        trainer.Info($"load_from: loaded {usable.Count} tensors from '{path}'" +
+            (result.missing_keys.Count > 0 ? $"; {result.missing_keys.Count} model tensors keep their initial values ({string.Join(", ", result.missing_keys)})" : "") +
+            (unused > 0 ? $"; {unused} tensors of the file are not in the model" : "") + ".");
+    }
+}

@@ -1,0 +1,47 @@
+using Vision.Data;
+using Vision.Data.Loading;
+using Vision.Engine.Evaluation;
+using Vision.Engine.Hooks;
+using Vision.Engine.Training;
+
+namespace Vision.Engine.Loops;
+
+/// <summary>
+/// A test pass with the test hooks (MMEngine's <c>TestLoop</c>); it needs no optimizer and no training loader. The
+/// main process writes the report into the trainer's <see cref="Trainer.TestReportDir"/>.
+/// </summary>
+internal sealed class TestLoop(Trainer trainer, DataLoader loader) : EvaluationLoop(trainer, loader)
+{
+    /// <inheritdoc />
+    protected override string Mode => "test";
+
+    /// <summary>Tests; returns the report (per-class rows named by <paramref name="classes"/>, indices when null).</summary>
+    public EvaluationReport Run(IReadOnlyList<string>? classes)
+    {
+        var report = Evaluate(classes);
+        if (Trainer.Distributed.IsMainProcess)
+        {
+            report.Save(Trainer.TestReportDir);
+            Trainer.Info($"Test report: {Path.Combine(Trainer.TestReportDir, EvaluationReport.MarkdownFileName)}");
+        }
+        return report;
+    }
+
+    /// <inheritdoc />
+    protected override void BeforeRun(Hook hook) => hook.BeforeTest(Trainer);
+
+    /// <inheritdoc />
+    protected override void BeforeEpoch(Hook hook) => hook.BeforeTestEpoch(Trainer);
+
+    /// <inheritdoc />
+    protected override void BeforeIter(Hook hook, int batchIndex, Batch batch) => hook.BeforeTestIter(Trainer, batchIndex, batch);
+
+    /// <inheritdoc />
+    protected override void AfterIter(Hook hook, int batchIndex, Batch batch, Tensor logits) => hook.AfterTestIter(Trainer, batchIndex, batch, logits);
+
+    /// <inheritdoc />
+    protected override void AfterEpoch(Hook hook, IReadOnlyDictionary<string, double> metrics) => hook.AfterTestEpoch(Trainer, metrics);
+
+    /// <inheritdoc />
+    protected override void AfterRun(Hook hook) => hook.AfterTest(Trainer);
+}
