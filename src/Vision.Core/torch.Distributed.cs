@@ -70,7 +70,7 @@ public static partial class torch
         public static void all_reduce(Tensor tensor, ReduceOp op = ReduceOp.SUM, ProcessGroup? group = null)
         {
             ArgumentNullException.ThrowIfNull(tensor);
-            Check(vt_pg_all_reduce(Group(group).Handle, tensor.Handle, (int)op));
+            Check(vt_pg_all_reduce(GroupOrDefault(group).Handle, tensor.Handle, (int)op));
             GC.KeepAlive(tensor);
         }
 
@@ -78,7 +78,7 @@ public static partial class torch
         public static void broadcast(Tensor tensor, int src, ProcessGroup? group = null)
         {
             ArgumentNullException.ThrowIfNull(tensor);
-            Check(vt_pg_broadcast(Group(group).Handle, tensor.Handle, src));
+            Check(vt_pg_broadcast(GroupOrDefault(group).Handle, tensor.Handle, src));
             GC.KeepAlive(tensor);
         }
 
@@ -92,7 +92,7 @@ public static partial class torch
             {
                 fixed (IntPtr* outs = handles)
                 {
-                    Check(vt_pg_all_gather(Group(group).Handle, tensor.Handle, outs, handles.Length));
+                    Check(vt_pg_all_gather(GroupOrDefault(group).Handle, tensor.Handle, outs, handles.Length));
                 }
             }
             GC.KeepAlive(tensor_list);
@@ -108,7 +108,7 @@ public static partial class torch
         {
             ArgumentNullException.ThrowIfNull(output);
             ArgumentNullException.ThrowIfNull(input_list);
-            var g = Group(group);
+            var g = GroupOrDefault(group);
             if (input_list.Count != g.Size)
             {
                 throw new ArgumentException($"reduce_scatter: needs one input tensor per rank ({g.Size}), got {input_list.Count}.", nameof(input_list));
@@ -120,10 +120,37 @@ public static partial class torch
         }
 
         /// <summary>Waits until every rank reaches the barrier.</summary>
-        public static void barrier(ProcessGroup? group = null) => Check(vt_pg_barrier(Group(group).Handle));
+        public static void barrier(ProcessGroup? group = null) => Check(vt_pg_barrier(GroupOrDefault(group).Handle));
 
-        private static ProcessGroup Group(ProcessGroup? group) =>
+        /// <summary>The given group, else the default one; throws when neither exists.</summary>
+        internal static ProcessGroup GroupOrDefault(ProcessGroup? group) =>
             group ?? world ?? throw new InvalidOperationException("No process group: call torch.distributed.init_process_group first.");
+
+        /// <summary>The sum of <paramref name="tensor"/> over the ranks, as a new tensor whose backward sums the gradient over the ranks too.</summary>
+        internal static Tensor AllReduceSumWithGrad(Tensor tensor, ProcessGroup group)
+        {
+            Check(vt_pg_all_reduce_sum_autograd(group.Handle, tensor.Handle, out var result));
+            GC.KeepAlive(tensor);
+            return new Tensor(result);
+        }
+
+        /// <summary>Copies rank <paramref name="src"/>'s tensors to every rank in buckets of <paramref name="bucketBytes"/> (PyTorch's <c>_broadcast_coalesced</c>).</summary>
+        internal static void BroadcastCoalesced(IReadOnlyList<Tensor> tensors, long bucketBytes, int src, ProcessGroup group)
+        {
+            if (tensors.Count == 0)
+            {
+                return;
+            }
+            var handles = tensors.Select(t => t.Handle).ToArray();
+            unsafe
+            {
+                fixed (IntPtr* ts = handles)
+                {
+                    Check(vt_pg_broadcast_coalesced(group.Handle, ts, handles.Length, bucketBytes, src));
+                }
+            }
+            GC.KeepAlive(tensors);
+        }
 
         private static (string Host, int Port) Rendezvous(string initMethod)
         {

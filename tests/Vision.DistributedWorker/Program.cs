@@ -8,6 +8,9 @@ using dist = Vision.torch.distributed;
 // RANK, WORLD_SIZE). It prints one JSON object with what it computed; the scenario is the first argument:
 //   collectives   every collective on values that depend on the rank
 //   peer-dies     the last rank exits right after joining; the others then all_reduce and must fail in time
+//   ddp           DistributedDataParallel against a whole-batch reference (gradients, SGD steps, no_sync)
+//   ddp-unused    a parameter without gradient, with and without find_unused_parameters (second argument)
+//   syncbn        SyncBatchNorm against BatchNorm2d on the whole batch (outputs, gradients, running statistics)
 var scenario = args.Length > 0 ? args[0] : "collectives";
 var timeout = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("VISION_DIST_TIMEOUT") ?? "30", CultureInfo.InvariantCulture));
 using var group = dist.init_process_group("gloo", timeout: timeout);
@@ -55,6 +58,15 @@ switch (scenario)
             result["error"] = e.Message;
         }
         result["seconds"] = (DateTime.UtcNow - start).TotalSeconds;
+        break;
+    case "ddp":
+        Vision.DistributedWorker.TrainingScenarios.RunDdp(rank, size, result);
+        break;
+    case "ddp-unused":
+        Vision.DistributedWorker.TrainingScenarios.RunUnused(rank, size, findUnused: args.Length > 1 && args[1] == "find", result);
+        break;
+    case "syncbn":
+        Vision.DistributedWorker.TrainingScenarios.RunSyncBatchNorm(rank, size, result);
         break;
     default:
         Console.Error.WriteLine($"unknown scenario '{scenario}'");

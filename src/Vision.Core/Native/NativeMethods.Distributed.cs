@@ -6,6 +6,18 @@ namespace Vision.Native;
 internal static unsafe partial class NativeMethods
 {
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void vt_ddp_free(IntPtr ddp);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_ddp_new(IntPtr pg, IntPtr* @params, long n, long bucket_cap, int find_unused, int gradient_as_bucket_view, out IntPtr @out);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_ddp_prepare_backward(IntPtr ddp, IntPtr* outputs, long n);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_ddp_prepare_forward(IntPtr ddp, int sync);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_dist_is_available();
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
@@ -15,10 +27,16 @@ internal static unsafe partial class NativeMethods
     internal static partial int vt_pg_all_reduce(IntPtr pg, IntPtr t, int op);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_pg_all_reduce_sum_autograd(IntPtr pg, IntPtr t, out IntPtr @out);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_pg_barrier(IntPtr pg);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_pg_broadcast(IntPtr pg, IntPtr t, int src);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_pg_broadcast_coalesced(IntPtr pg, IntPtr* tensors, long n, long buffer_size, int src);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void vt_pg_free(IntPtr pg);

@@ -6,6 +6,9 @@
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/csrc/distributed/c10d/comm.hpp>
+#include <torch/csrc/distributed/c10d/reducer.hpp>
+#include <torch/csrc/autograd/custom_function.h>
 
 namespace {
 struct ProcessGroupHandle {
@@ -91,12 +94,85 @@ void all_gather(void* pg, TH t, const TH* outs, int64_t n) {
   run(g, "all_gather", g.group->allgather(out, in));
 }
 
+// A differentiable sum over the ranks: forward all-reduces a copy of the input, backward all-reduces the incoming
+// gradient (each rank's loss depends on every rank's input through the sum). SyncBatchNorm reduces its statistics
+// with it, so its backward matches PyTorch's (whose kernel all-reduces sum_dy and sum_dy_xmu).
+struct AllReduceSum : public torch::autograd::Function<AllReduceSum> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& input, int64_t pg_address) {
+    ctx->saved_data["pg"] = pg_address;
+    auto out = input.clone();
+    all_reduce(reinterpret_cast<void*>(pg_address), &out, 0);
+    return out;
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
+    auto grad = grads[0].clone();
+    all_reduce(reinterpret_cast<void*>(ctx->saved_data["pg"].toInt()), &grad, 0);
+    return {grad, at::Tensor()};
+  }
+};
+
+at::Tensor all_reduce_sum_autograd(void* pg, TH t) {
+  pg_ref(pg);
+  return AllReduceSum::apply(*t, reinterpret_cast<int64_t>(pg));
+}
+
 void barrier(void* pg) {
   auto& g = pg_ref(pg);
   run(g, "barrier", g.group->barrier());
 }
 
 void free_group(void* pg) { delete static_cast<ProcessGroupHandle*>(pg); }
+
+// Copies rank src's tensors into every rank's in buckets of buffer_size bytes (DDP's initial parameter sync).
+void broadcast_coalesced(void* pg, const TH* tensors, int64_t n, int64_t buffer_size, int src) {
+  auto& g = pg_ref(pg);
+  // Parameters are leaves that require grad; copying into them is not part of any graph.
+  at::NoGradGuard no_grad;
+  try {
+    c10d::broadcast_coalesced(g.group, vt::tensors(tensors, n), static_cast<size_t>(buffer_size), src);
+  } catch (const std::exception& e) {
+    TORCH_CHECK(false, "rank ", g.rank, " of ", g.size, ": broadcast_coalesced failed: ", e.what());
+  }
+}
+
+// DistributedDataParallel's engine, as torch.nn.parallel.DistributedDataParallel builds it: the parameters in
+// buckets (the first 1 MiB, then bucket_cap bytes, in reverse order as gradients tend to arrive), and a Reducer whose
+// autograd hooks all-reduce (sum) each bucket as soon as its gradients are ready and average them at the end.
+constexpr int64_t kDefaultBucketCap = 25 * 1024 * 1024;
+constexpr int64_t kFirstBucketBytes = 1024 * 1024;
+
+void* ddp_new(void* pg, const TH* params, int64_t n, int64_t bucket_cap, int find_unused, int gradient_as_bucket_view) {
+  auto& g = pg_ref(pg);
+  TORCH_CHECK(n > 0, "DistributedDataParallel: the module has no parameter that requires a gradient");
+  TORCH_CHECK(bucket_cap > 0, "DistributedDataParallel: bucket_cap_mb must be positive");
+  auto ps = vt::tensors(params, n);
+  std::vector<bool> sparse(static_cast<size_t>(n), false);
+  auto assignment = c10d::compute_bucket_assignment_by_size(
+      ps, {static_cast<size_t>(kFirstBucketBytes), static_cast<size_t>(bucket_cap)}, sparse);
+  auto indices = std::get<0>(assignment);
+  auto limits = std::get<1>(assignment);
+  std::reverse(indices.begin(), indices.end());
+  std::reverse(limits.begin(), limits.end());
+  return new c10d::Reducer(ps, indices, limits, g.group, sparse, bucket_cap, find_unused != 0,
+                           gradient_as_bucket_view != 0, {},
+                           bucket_cap == kDefaultBucketCap ? kFirstBucketBytes : bucket_cap);
+}
+
+c10d::Reducer& reducer_ref(void* ddp) {
+  TORCH_CHECK(ddp != nullptr, "DistributedDataParallel was disposed");
+  return *static_cast<c10d::Reducer*>(ddp);
+}
+
+// sync: this forward's backward all-reduces (false inside no_sync).
+void ddp_prepare_forward(void* ddp, int sync) {
+  auto& r = reducer_ref(ddp);
+  if (sync) r.prepare_for_forward();
+  // After the first synchronised backward the buckets follow the order gradients really arrived in (all ranks agree).
+  r.rebuild_buckets();
+}
+
+void ddp_prepare_backward(void* ddp, const TH* outputs, int64_t n) { reducer_ref(ddp).prepare_for_backward(vt::tensors(outputs, n)); }
+void ddp_free(void* ddp) { delete static_cast<c10d::Reducer*>(ddp); }
 constexpr int available = 1;
 }  // namespace
 #else
@@ -109,7 +185,13 @@ void all_reduce(void*, TH, int) { unavailable(); }
 void broadcast(void*, TH, int) { unavailable(); }
 void all_gather(void*, TH, const TH*, int64_t) { unavailable(); }
 void barrier(void*) { unavailable(); }
+at::Tensor all_reduce_sum_autograd(void*, TH) { unavailable(); }
 void free_group(void*) {}
+void broadcast_coalesced(void*, const TH*, int64_t, int64_t, int) { unavailable(); }
+void* ddp_new(void*, const TH*, int64_t, int64_t, int, int) { unavailable(); }
+void ddp_prepare_forward(void*, int) { unavailable(); }
+void ddp_prepare_backward(void*, const TH*, int64_t) { unavailable(); }
+void ddp_free(void*) {}
 constexpr int available = 0;
 }  // namespace
 #endif
@@ -124,3 +206,15 @@ VT_API int vt_pg_broadcast(void* pg, TH t, int src) { VT_BODY(broadcast(pg, t, s
 // outs: one tensor per rank shaped like t, filled with every rank's t in rank order.
 VT_API int vt_pg_all_gather(void* pg, TH t, const TH* outs, int64_t n) { VT_BODY(all_gather(pg, t, outs, n)) }
 VT_API int vt_pg_barrier(void* pg) { VT_BODY(barrier(pg)) }
+// The sum of t over the ranks as a new tensor whose backward sums the gradient over the ranks too.
+VT_API int vt_pg_all_reduce_sum_autograd(void* pg, TH t, TH* out) { VT_BODY(*out = vt::wrap(all_reduce_sum_autograd(pg, t))) }
+VT_API int vt_pg_broadcast_coalesced(void* pg, const TH* tensors, int64_t n, int64_t buffer_size, int src) {
+  VT_BODY(broadcast_coalesced(pg, tensors, n, buffer_size, src))
+}
+VT_API int vt_ddp_new(void* pg, const TH* params, int64_t n, int64_t bucket_cap, int find_unused, int gradient_as_bucket_view, void** out) {
+  VT_BODY(*out = ddp_new(pg, params, n, bucket_cap, find_unused, gradient_as_bucket_view))
+}
+VT_API void vt_ddp_free(void* ddp) { ddp_free(ddp); }
+VT_API int vt_ddp_prepare_forward(void* ddp, int sync) { VT_BODY(ddp_prepare_forward(ddp, sync)) }
+// outputs: the forward's outputs, searched for unused parameters when find_unused_parameters is on (else n = 0).
+VT_API int vt_ddp_prepare_backward(void* ddp, const TH* outputs, int64_t n) { VT_BODY(ddp_prepare_backward(ddp, outputs, n)) }

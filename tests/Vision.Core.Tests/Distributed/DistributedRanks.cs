@@ -6,7 +6,10 @@ using Vision.TestUtilities;
 
 namespace Vision.Tests.Distributed;
 
-/// <summary>Starts Vision.DistributedWorker as <c>n</c> real rank processes on loopback and collects what each printed.</summary>
+/// <summary>
+/// Starts Vision.DistributedWorker as <c>n</c> real rank processes on loopback and collects what each printed;
+/// <c>scenario</c> is the worker's arguments, separated by spaces.
+/// </summary>
 internal static class DistributedRanks
 {
     /// <summary>What one rank process left behind.</summary>
@@ -25,7 +28,10 @@ internal static class DistributedRanks
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             start.ArgumentList.Add(worker);
-            start.ArgumentList.Add(scenario);
+            foreach (var argument in scenario.Split(' '))
+            {
+                start.ArgumentList.Add(argument);
+            }
             start.Environment["MASTER_ADDR"] = "127.0.0.1";
             start.Environment["MASTER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
             start.Environment["RANK"] = rank.ToString(System.Globalization.CultureInfo.InvariantCulture);
