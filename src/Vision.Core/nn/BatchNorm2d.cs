@@ -9,7 +9,7 @@ namespace Vision.nn;
 /// <c>num_batches_tracked</c>; in evaluation it normalises with the running statistics. Without
 /// <c>track_running_stats</c> it always uses batch statistics.
 /// </summary>
-public sealed class BatchNorm2d : Module<Tensor, Tensor>
+public class BatchNorm2d : Module<Tensor, Tensor>
 {
     /// <summary>Creates the layer: weight ones and bias zeros (if <paramref name="affine"/>), running mean zeros, running variance ones.</summary>
     public BatchNorm2d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool track_running_stats = true,
@@ -59,6 +59,12 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
 
     /// <summary>How many training batches updated the running statistics (int64 scalar), or null.</summary>
     public Tensor? num_batches_tracked => GetBuffer("num_batches_tracked");
+
+    /// <summary>
+    /// The process group whose ranks share batch statistics in training (what makes a <see cref="SyncBatchNorm"/>;
+    /// <see cref="SyncBatchNorm.convert_sync_batchnorm"/> sets it); null uses this process's batch only.
+    /// </summary>
+    public Distributed.ProcessGroup? process_group { get; set; }
 
     /// <summary>Resets the running statistics: mean 0, variance 1, no batches tracked.</summary>
     public void reset_running_stats()
@@ -110,6 +116,10 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
             {
                 factor = 1.0 / count.item<long>();
             }
+        }
+        if (training && process_group is { Size: > 1 } group)
+        {
+            return SyncBatchNorm.SynchronizedForward(this, input, group, factor);
         }
         // Running statistics are read in evaluation and updated in training; without them, batch statistics are always used.
         var useBatchStats = training || !track_running_stats;
