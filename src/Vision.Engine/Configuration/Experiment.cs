@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Vision.Data;
 using Vision.Data.BatchAugments;
 using Vision.Data.Loading;
+using Vision.Engine.Checkpoints;
 using Vision.Engine.Evaluation;
 using Vision.Engine.Hooks;
 using Vision.Engine.Optim;
@@ -12,7 +13,6 @@ using Vision.Engine.Training;
 using Vision.Models;
 using Vision.Models.Losses;
 using Vision.Models.Registry;
-using Vision.Models.Weights;
 
 namespace Vision.Engine.Configuration;
 
@@ -312,7 +312,7 @@ public sealed class Experiment : IDisposable
         {
             try
             {
-                PretrainedWeights.Load(model, pretrained, new WeightLoadOptions { KeyMap = ModelRegistry.Get(name).PretrainedKeyMap });
+                WeightLoader.Load(model, pretrained, WeightLoadPolicy.Adapt, ModelRegistry.Get(name).PretrainedKeyMap);
             }
             catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException)
             {
