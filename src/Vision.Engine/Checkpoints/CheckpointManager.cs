@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Vision.Engine.Optim;
 using Vision.Engine.Training;
+using Vision.Models;
 using Vision.Models.Weights;
 
 namespace Vision.Engine.Checkpoints;
@@ -138,6 +139,8 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
         LoaderSeed = trainer.TrainDataLoader.Options.Seed,
         Metrics = new Dictionary<string, double>(trainer.LastMetrics),
         Config = JsonSerializer.SerializeToNode(trainer.Options, FileCheckpointStore.JsonOptions) as JsonObject,
+        Model = (trainer.Model as ImageClassifier)?.pretrained_cfg,
+        RunConfig = trainer.RunConfig?.DeepClone().AsObject(),
     };
 
     private int Resume(string location)

@@ -3,7 +3,9 @@ using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Vision.Data;
 using Vision.Data.BatchAugments;
+using Vision.Data.Image;
 using Vision.Data.Loading;
+using Vision.Data.Transforms;
 using Vision.Engine.Checkpoints;
 using Vision.Engine.Evaluation;
 using Vision.Engine.Hooks;
@@ -49,6 +51,7 @@ namespace Vision.Engine.Configuration;
 public sealed class Experiment : IDisposable
 {
     private readonly List<IDisposable> owned = [];
+    private readonly Dictionary<string, IReadOnlyList<ITransform>> pipelines = [];
 
     private Experiment(Config config, string? workDir)
     {
@@ -182,7 +185,9 @@ public sealed class Experiment : IDisposable
     {
         var builder = CreateTrainer();
         configure?.Invoke(builder);
-        return builder.Build();
+        var trainer = builder.Build();
+        trainer.RunConfig = Config.ToJsonNode();
+        return trainer;
     }
 
     /// <summary>Frees the model, loaders and datasets the experiment made.</summary>
@@ -227,6 +232,7 @@ public sealed class Experiment : IDisposable
         var options = ComponentBuilder.BindProperties<DataLoaderOptions>(section, BuildArguments.None, "dataset", "pipeline");
         var loader = new DataLoader(dataset, options, pipeline);
         owned.Add(loader);
+        pipelines[key] = pipeline;
         return loader;
     }
 
@@ -308,6 +314,7 @@ public sealed class Experiment : IDisposable
             options.Loss?.Dispose();
             throw new ConfigException(section.Path, e.Message, e);
         }
+        model.pretrained_cfg = Describe(name, options);
         if (section["pretrained"] is { Length: > 0 } pretrained)
         {
             try
@@ -322,6 +329,32 @@ public sealed class Experiment : IDisposable
         }
         return model;
     }
+
+    // What checkpoints record about the model: how to rebuild it and how validation prepared its inputs.
+    private ModelMetadata Describe(string name, ModelOptions options)
+    {
+        var evaluation = pipelines.GetValueOrDefault("val_dataloader") ?? pipelines.GetValueOrDefault("test_dataloader") ?? [];
+        var resize = evaluation.OfType<ResizeEdge>().FirstOrDefault();
+        var crop = evaluation.OfType<CenterCrop>().FirstOrDefault();
+        var channels = options.Overrides.TryGetValue("in_channels", out var text) && int.TryParse(text, CultureInfo.InvariantCulture, out var c) ? c : 3;
+        var preprocessor = Options.DataPreprocessor;
+        return new ModelMetadata
+        {
+            Architecture = ModelRegistry.Get(name).Name,
+            Overrides = options.Overrides,
+            NumClasses = options.NumClasses,
+            ClassNames = Classes.Count == options.NumClasses ? Classes : null,
+            InChannels = channels,
+            ImageSize = (int)options.ImageSize,
+            Mean = preprocessor.Mean is { } mean ? PerChannel(mean, channels) : null,
+            Std = preprocessor.Std is { } std ? PerChannel(std, channels) : null,
+            Interpolation = (resize?.Interpolation ?? Interpolation.Bilinear).ToString().ToLowerInvariant(),
+            CropPct = resize is not null && crop is not null ? (double)crop.Height / resize.Scale : 1.0,
+        };
+    }
+
+    private static double[] PerChannel(double[] values, int channels) =>
+        values.Length == 1 ? Enumerable.Repeat(values[0], channels).ToArray() : values;
 
     private Optimizer BuildOptimizer(Vision.nn.Module<Tensor, Tensor> model)
     {

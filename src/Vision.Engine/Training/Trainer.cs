@@ -232,6 +232,9 @@ public sealed class Trainer : IDisposable
     /// <summary>The latest validation metrics.</summary>
     public IReadOnlyDictionary<string, double> LastMetrics { get; internal set; } = new Dictionary<string, double>();
 
+    /// <summary>The resolved configuration the run was built from (checkpoints store it), or null.</summary>
+    public System.Text.Json.Nodes.JsonObject? RunConfig { get; set; }
+
     /// <summary>The newest checkpoint written or resumed from, if any.</summary>
     public string? LatestCheckpoint => checkpointManager.Latest;
 
