@@ -180,6 +180,35 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Fact]
+    public void EveryMistakeOfAConfigIsReportedInOneRunWithItsPath()
+    {
+        var path = files.Write("configs/mistakes.json", FullConfig("""{ "max_epochs": 2, "max_epoch": 3, "clip_grad": { "max_nrom": 1 } }"""));
+        var config = Config.FromFile(path, [
+            "train_dataloader:batch_sise=4",
+            "train_dataloader:pipeline:0:type=RandomFlop",
+            "model:depth=18",
+        ]);
+
+        var error = Assert.Throws<ConfigException>(() => Experiment.FromConfig(config, WorkDir));
+
+        Assert.Equal(
+            ["model:depth", "train_dataloader:batch_sise", "train_dataloader:pipeline:0:type", "trainer:clip_grad:max_nrom", "trainer:max_epoch"],
+            error.Errors.Select(e => e.Path).Order(StringComparer.Ordinal));
+        Assert.StartsWith("5 configuration errors:", error.Message);
+        Assert.Contains("trainer:clip_grad:max_nrom: unknown option 'max_nrom'", error.Message);
+
+        // The components built with the trainer (batch augment, evaluators, hooks) are reported together too.
+        var later = Config.FromFile(files.Write("configs/later.json", FullConfig()), [
+            "batch_augment:mixup_alpah=0.8",
+            "val_evaluator:0:topkk=1",
+            "custom_hooks:0:decy=0.9",
+        ]);
+        using var experiment = Experiment.FromConfig(later, WorkDir);
+        var componentErrors = Assert.Throws<ConfigException>(() => experiment.CreateTrainer());
+        Assert.Equal(["batch_augment", "val_evaluator:0", "custom_hooks:0"], componentErrors.Errors.Select(e => e.Path));
+    }
+
+    [Fact]
     public void WithoutAWorkDirTheRunGoesToWorkDirsNamedAfterTheConfig()
     {
         var path = files.Write("configs/quadrants.json", FullConfig());
