@@ -40,6 +40,9 @@ public sealed class ImageClassifier : Module<Tensor, Tensor>
     /// <summary>Number of classes the head predicts.</summary>
     public long num_classes => head.num_classes;
 
+    /// <summary>How the model is rebuilt and how its inputs are prepared (timm's <c>pretrained_cfg</c>), when known.</summary>
+    public ModelMetadata? pretrained_cfg { get; set; }
+
     /// <summary>The neck's output (the backbone's when there is no neck) for images (N, C, H, W).</summary>
     public Tensor[] extract_feat(Tensor images)
     {

@@ -70,6 +70,21 @@ public static class InferCommand
         };
         command.SetAction(result =>
         {
+            IntraOpThreads.Configure(result.GetResult(threads) is null ? null : result.GetValue(threads));
+            if (result.GetValue(model) is null && result.GetValue(config) is null)
+            {
+                // A trainer checkpoint records the model, its classes and the validation preprocessing.
+                Option[] fromCheckpoint = [classes, numClasses, imageSize, resize, crop, mean, std, grayscale, modelOptions];
+                if (fromCheckpoint.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList() is { Count: > 0 } given)
+                {
+                    throw new ArgumentException($"{string.Join(", ", given)} describe the model, which without --model or --config comes from the checkpoint; give --model or --config to set them.");
+                }
+                var where = Device.Parse(result.GetRequiredValue(device));
+                var inferencer = ImageClassificationInferencer.FromCheckpoint(result.GetRequiredValue(checkpoint), result.GetValue(batchSize), where, result.GetValue(ema));
+                using var owned = inferencer.Model;
+                var name = ((Vision.Models.ImageClassifier)inferencer.Model).pretrained_cfg?.Architecture ?? "model";
+                return Report(inferencer, result.GetRequiredValue(inputs), $"{name} from {result.GetRequiredValue(checkpoint)}", result.GetValue(topk), result.GetValue(json), result.InvocationConfiguration.Output);
+            }
             var trained = result.GetValue(config) is { } configPath ? TrainingDefaults.Read(configPath) : null;
             // An option with a default has an implicit result when not typed; only a typed value beats the config.
             var size = result.GetResult(imageSize) is not { Implicit: false } && trained?.ImageSize is { } configured ? configured : result.GetValue(imageSize);
@@ -103,7 +118,6 @@ public static class InferCommand
                 JsonPath = result.GetValue(json),
                 Device = Device.Parse(result.GetRequiredValue(device)),
                 UseEma = result.GetValue(ema),
-                Threads = result.GetResult(threads) is null ? null : result.GetValue(threads),
             };
             return Run(request, result.InvocationConfiguration.Output);
         });
@@ -121,16 +135,19 @@ public static class InferCommand
         {
             throw new ArgumentException($"--device {request.Device}: CUDA is not available to this libtorch build.");
         }
-        IntraOpThreads.Configure(request.Threads);
-        var paths = request.Inputs.SelectMany(ExpandList).ToList();
         var info = ModelRegistry.Get(request.Model);
         using var model = ModelRegistry.Create(info.Name, request.NumClasses ?? classes?.Count ?? 1000, request.ImageSize, request.Overrides);
         var source = CheckpointWeights.Load(model, request.Checkpoint, request.UseEma, info.PretrainedKeyMap);
         model.to(request.Device);
         var inferencer = new ImageClassificationInferencer(model, request.Options, classes, request.Device);
-        var results = inferencer.Infer(paths);
+        return Report(inferencer, request.Inputs, $"{info.Name} with weights from {source}", request.TopK, request.JsonPath, output);
+    }
 
-        if (request.JsonPath is { } jsonPath)
+    private static int Report(ImageClassificationInferencer inferencer, IReadOnlyList<string> inputs, string title, int topK, string? jsonPath, TextWriter output)
+    {
+        var classes = inferencer.Classes;
+        var results = inferencer.Infer(inputs.SelectMany(ExpandList).ToList());
+        if (jsonPath is not null)
         {
             var text = JsonSerializer.Serialize(results, JsonOptions);
             if (jsonPath == "-")
@@ -141,18 +158,18 @@ public static class InferCommand
             File.WriteAllText(jsonPath, text + Environment.NewLine);
         }
         var console = CliConsole.Create(output);
-        console.WriteLine($"{info.Name} with weights from {source}:");
+        console.WriteLine($"{title}:");
         string[] columns = ["file", "pred_label", "pred_class", "pred_score"];
-        var table = CliConsole.Table(request.TopK > 1 ? [.. columns, $"top-{request.TopK}"] : columns).AlignRight(1, 3);
+        var table = CliConsole.Table(topK > 1 ? [.. columns, $"top-{topK}"] : columns).AlignRight(1, 3);
         foreach (var result in results)
         {
             string[] cells = [result.ImagePath ?? "", N(result.PredLabel), result.PredClass ?? "", Score(result.PredScore)];
-            table.AddTextRow(request.TopK > 1 ? [.. cells, TopK(result, request.TopK, classes)] : cells);
+            table.AddTextRow(topK > 1 ? [.. cells, TopK(result, topK, classes)] : cells);
         }
         console.Write(table);
-        if (request.JsonPath is not null)
+        if (jsonPath is not null)
         {
-            console.WriteLine($"Wrote {results.Count} results to {request.JsonPath}.");
+            console.WriteLine($"Wrote {results.Count} results to {jsonPath}.");
         }
         return 0;
     }
@@ -221,7 +238,5 @@ public static class InferCommand
         public required Device Device { get; init; }
 
         public required bool UseEma { get; init; }
-
-        public int? Threads { get; init; }
     }
 }

@@ -5,8 +5,10 @@ namespace Vision.Data.Loading;
 /// contiguous uint8 (N, C, H, W) tensor, float (C, H, W) images one float (N, C, H, W) tensor; labels become
 /// int64 (N).
 /// </summary>
-internal static class Collate
+public static class Collate
 {
+    /// <summary>Stacks <paramref name="samples"/> (all of one shape and type) into a batch that owns new tensors.</summary>
+    /// <exception cref="InvalidDataException">The samples differ in shape or type, or an image is neither uint8 (H, W, C) nor float (C, H, W); the message names the samples.</exception>
     public static Batch Samples(IReadOnlyList<DataSample> samples, bool pinMemory)
     {
         var first = samples[0];

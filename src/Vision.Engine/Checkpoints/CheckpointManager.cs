@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Vision.Engine.Optim;
 using Vision.Engine.Training;
+using Vision.Models;
+using Vision.Models.Weights;
 
 namespace Vision.Engine.Checkpoints;
 
@@ -51,7 +53,8 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
         }
         if (options.LoadFrom is { } weights)
         {
-            LoadFrom(weights);
+            // Weights only: a checkpoint folder's hook state belongs to its own run, so only its model tensors are read.
+            LoadFrom(weights, options.LoadFromPolicy);
         }
         return 0;
     }
@@ -93,25 +96,26 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
         return location;
     }
 
-    /// <summary>Loads a checkpoint folder's weights and hook state, or a <c>.safetensors</c> state dict; every tensor must match.</summary>
-    public void LoadWeights(string path)
+    /// <summary>
+    /// Loads the weights of a checkpoint folder (with its hooks' state, e.g. EMA averages) or of a weights file under
+    /// <paramref name="policy"/>, logging the report with <paramref name="label"/> in front.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">There is nothing at <paramref name="path"/>.</exception>
+    public WeightLoadResult LoadWeights(string path, WeightLoadPolicy policy, string label)
     {
+        void Log(string line) => trainer.Info($"{label}: {line}");
         if (Directory.Exists(path))
         {
             using var checkpoint = store.Load(path);
-            trainer.Model.load_state_dict(checkpoint.WithPrefix(Checkpoint.ModelPrefix));
+            var result = WeightLoader.Load(trainer.Model, checkpoint.WithPrefix(Checkpoint.ModelPrefix), policy, path, log: Log);
             trainer.CallHooks(h => h.AfterLoadCheckpoint(trainer, checkpoint));
+            return result;
         }
-        else if (File.Exists(path))
+        if (File.Exists(path))
         {
-            using var scope = torch.NewDisposeScope();
-            trainer.Model.load_state_dict(Serialization.SafeTensors.Load(path));
+            return WeightLoader.Load(trainer.Model, path, policy, log: Log);
         }
-        else
-        {
-            throw new FileNotFoundException($"No checkpoint folder or .safetensors file at '{path}'.", path);
-        }
-        trainer.Info($"Loaded weights from '{path}'.");
+        throw new FileNotFoundException($"No checkpoint folder or weights file at '{path}'.", path);
     }
 
     private ResumePoint Capture(int epoch, int batchesConsumed, long iter)
@@ -135,6 +139,8 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
         LoaderSeed = trainer.TrainDataLoader.Options.Seed,
         Metrics = new Dictionary<string, double>(trainer.LastMetrics),
         Config = JsonSerializer.SerializeToNode(trainer.Options, FileCheckpointStore.JsonOptions) as JsonObject,
+        Model = (trainer.Model as ImageClassifier)?.pretrained_cfg,
+        RunConfig = trainer.RunConfig?.DeepClone().AsObject(),
     };
 
     private int Resume(string location)
@@ -152,7 +158,7 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
             throw new InvalidOperationException(
                 $"Checkpoint '{location}' holds {meta.Schedulers.Count} scheduler states but the trainer has {schedulers.Count} schedulers.");
         }
-        trainer.Model.load_state_dict(checkpoint.WithPrefix(Checkpoint.ModelPrefix));
+        WeightLoader.Load(trainer.Model, checkpoint.WithPrefix(Checkpoint.ModelPrefix), WeightLoadPolicy.Strict, location);
         trainer.Optimizer.load_state_dict(OptimizerState(checkpoint));
         for (var i = 0; i < schedulers.Count; i++)
         {
@@ -210,33 +216,17 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
         return new OptimizerStateDict(meta.OptimizerParamGroups, states);
     }
 
-    private void LoadFrom(string path)
+    private void LoadFrom(string path, WeightLoadPolicy policy)
     {
-        var fromCheckpoint = Directory.Exists(path);
-        using var checkpoint = fromCheckpoint ? store.Load(path) : null;
-        using var scope = torch.NewDisposeScope();
-        var source = checkpoint?.WithPrefix(Checkpoint.ModelPrefix) ?? Serialization.SafeTensors.Load(path);
-        var current = trainer.Model.state_dict();
-        var usable = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var (key, tensor) in source)
+        void Log(string line) => trainer.Info($"load_from: {line}");
+        if (Directory.Exists(path))
         {
-            if (!current.TryGetValue(key, out var target))
-            {
-                continue;
-            }
-            if (target.shape.SequenceEqual(tensor.shape))
-            {
-                usable[key] = tensor;
-            }
-            else
-            {
-                trainer.Info($"load_from: skipping '{key}': shape [{string.Join(", ", tensor.shape)}] in '{path}', [{string.Join(", ", target.shape)}] in the model.");
-            }
+            using var checkpoint = store.Load(path);
+            WeightLoader.Load(trainer.Model, checkpoint.WithPrefix(Checkpoint.ModelPrefix), policy, path, log: Log);
         }
-        var result = trainer.Model.load_state_dict(usable, strict: false);
-        var unused = source.Keys.Count(k => !current.ContainsKey(k));
-        trainer.Info($"load_from: loaded {usable.Count} tensors from '{path}'" +
-            (result.missing_keys.Count > 0 ? $"; {result.missing_keys.Count} model tensors keep their initial values ({string.Join(", ", result.missing_keys)})" : "") +
-            (unused > 0 ? $"; {unused} tensors of the file are not in the model" : "") + ".");
+        else
+        {
+            WeightLoader.Load(trainer.Model, path, policy, log: Log);
+        }
     }
 }

@@ -62,4 +62,10 @@ public sealed class CheckpointMeta
 
     /// <summary>The hooks' own state by hook name (EMA update count, early-stopping patience, best score, …).</summary>
     public Dictionary<string, JsonNode?> Hooks { get; set; } = [];
+
+    /// <summary>The model's metadata (architecture, classes, input size, normalisation), when it carries any.</summary>
+    public Vision.Models.ModelMetadata? Model { get; set; }
+
+    /// <summary>The resolved configuration of a run built from one (<c>Experiment</c>), else null.</summary>
+    public JsonObject? RunConfig { get; set; }
 }

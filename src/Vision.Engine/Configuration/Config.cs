@@ -65,6 +65,13 @@ public sealed class Config
         return new Config(root, Path.GetFullPath(path));
     }
 
+    /// <summary>A configuration from an already merged JSON object (e.g. the one a checkpoint stores); it is copied.</summary>
+    public static Config FromJson(JsonObject root, string? sourcePath = null)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        return new Config((JsonObject)root.DeepClone(), sourcePath);
+    }
+
     /// <summary>The section at <paramref name="key"/> (colon-separated, e.g. "optimizer" or "model:backbone").</summary>
     public IConfigurationSection GetSection(string key) => Configuration.GetSection(key);
 

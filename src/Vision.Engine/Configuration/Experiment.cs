@@ -1,9 +1,11 @@
 using System.Globalization;
-using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Vision.Data;
 using Vision.Data.BatchAugments;
+using Vision.Data.Image;
 using Vision.Data.Loading;
+using Vision.Data.Transforms;
+using Vision.Engine.Checkpoints;
 using Vision.Engine.Evaluation;
 using Vision.Engine.Hooks;
 using Vision.Engine.Optim;
@@ -12,7 +14,6 @@ using Vision.Engine.Training;
 using Vision.Models;
 using Vision.Models.Losses;
 using Vision.Models.Registry;
-using Vision.Models.Weights;
 
 namespace Vision.Engine.Configuration;
 
@@ -49,19 +50,29 @@ namespace Vision.Engine.Configuration;
 public sealed class Experiment : IDisposable
 {
     private readonly List<IDisposable> owned = [];
+    private readonly Dictionary<string, IReadOnlyList<ITransform>> pipelines = [];
 
     private Experiment(Config config, string? workDir)
     {
         Config = config;
         try
         {
-            var train = OptionalLoader("train_dataloader");
-            ValDataLoader = OptionalLoader("val_dataloader");
-            TestDataLoader = OptionalLoader("test_dataloader");
-            TrainDataLoader = train ?? TestDataLoader ?? ValDataLoader
-                ?? throw new ConfigException("train_dataloader", "the configuration has no train_dataloader (nor a test_dataloader or val_dataloader to test with).");
-            Classes = TrainDataLoader.Dataset.Classes;
-            Options = BindTrainerOptions(workDir);
+            // Each section is built even when another failed, so one run reports every mistake.
+            var errors = new ConfigErrorCollector();
+            var train = errors.Try(() => OptionalLoader("train_dataloader"));
+            ValDataLoader = errors.Try(() => OptionalLoader("val_dataloader"));
+            TestDataLoader = errors.Try(() => OptionalLoader("test_dataloader"));
+            var loader = train ?? TestDataLoader ?? ValDataLoader;
+            if (loader is null && !errors.HasErrors)
+            {
+                errors.Add(new ConfigException("train_dataloader", "the configuration has no train_dataloader (nor a test_dataloader or val_dataloader to test with)."));
+            }
+            Options = errors.Try(() => BindTrainerOptions(workDir))!;
+            errors.Try(CheckModelKeys);
+            errors.ThrowIfAny();
+            TrainDataLoader = loader!;
+            Classes = loader!.Dataset.Classes;
+            // The model's class count defaults to the training set's, so it is built once the data are.
             Model = BuildModel();
         }
         catch
@@ -106,13 +117,15 @@ public sealed class Experiment : IDisposable
     /// A trainer builder with everything the configuration describes; add to it (hooks, services) before
     /// <see cref="TrainerBuilder.Build"/>. Options are validated when it is built.
     /// </summary>
+    /// <exception cref="ConfigException">Every mistake of the optimizer, batch augment, evaluator and hook sections, together.</exception>
     public TrainerBuilder CreateTrainer()
     {
         var builder = Trainer.Create(Model, TrainDataLoader, ValDataLoader).Configure(Options);
+        var errors = new ConfigErrorCollector();
         var optimizer = Section("optim_wrapper:optimizer");
         if (ComponentBuilder.IsEmpty(optimizer))
         {
-            throw new ConfigException(optimizer.Path, "the configuration needs an optimizer, e.g. { \"type\": \"SGD\", \"lr\": 0.1, \"momentum\": 0.9 }.");
+            errors.Add(new ConfigException(optimizer.Path, "the configuration needs an optimizer, e.g. { \"type\": \"SGD\", \"lr\": 0.1, \"momentum\": 0.9 }."));
         }
         builder.WithOptimizer(BuildOptimizer);
         foreach (var scheduler in ComponentBuilder.Items(Section("param_scheduler")))
@@ -121,9 +134,11 @@ public sealed class Experiment : IDisposable
         }
         if (Section("batch_augment") is var augment && !ComponentBuilder.IsEmpty(augment))
         {
-            builder.WithBatchAugment(Own(ComponentBuilder.Build<IBatchAugment>(augment, Registries.BatchAugments, ClassCount)));
+            errors.Try(() => builder.WithBatchAugment(Own(ComponentBuilder.Build<IBatchAugment>(augment, Registries.BatchAugments, ClassCount))));
         }
-        return AddEvaluatorsAndHooks(builder);
+        AddEvaluatorsAndHooks(builder, errors);
+        errors.ThrowIfAny();
+        return builder;
     }
 
     /// <summary>
@@ -156,7 +171,10 @@ public sealed class Experiment : IDisposable
         var loader = TestDataLoader ?? ValDataLoader
             ?? throw new ConfigException("test_dataloader", "testing needs a test_dataloader (or a val_dataloader).");
         // A test needs neither the optimizer nor the training loader: the trainer is built for evaluation only.
-        var builder = AddEvaluatorsAndHooks(Trainer.CreateForEvaluation(Model).Configure(Options));
+        var builder = Trainer.CreateForEvaluation(Model).Configure(Options);
+        var errors = new ConfigErrorCollector();
+        AddEvaluatorsAndHooks(builder, errors);
+        errors.ThrowIfAny();
         configure?.Invoke(builder);
         using var trainer = builder.Build();
         trainer.LoadCheckpoint(checkpoint);
@@ -165,24 +183,25 @@ public sealed class Experiment : IDisposable
 
     private BuildArguments ClassCount => new([], new Dictionary<string, object> { ["num_classes"] = Model.num_classes });
 
-    private TrainerBuilder AddEvaluatorsAndHooks(TrainerBuilder builder)
+    private void AddEvaluatorsAndHooks(TrainerBuilder builder, ConfigErrorCollector errors)
     {
         foreach (var evaluator in ComponentBuilder.Items(Section("val_evaluator")))
         {
-            builder.WithEvaluator(Own(ComponentBuilder.Build<IEvaluator>(evaluator, Registries.Evaluators, ClassCount)));
+            errors.Try(() => builder.WithEvaluator(Own(ComponentBuilder.Build<IEvaluator>(evaluator, Registries.Evaluators, ClassCount))));
         }
         foreach (var hook in ComponentBuilder.Items(Section("custom_hooks")))
         {
-            builder.WithHooks(Own(ComponentBuilder.Build<Hook>(hook, Registries.Hooks, BuildArguments.None)));
+            errors.Try(() => builder.WithHooks(Own(ComponentBuilder.Build<Hook>(hook, Registries.Hooks, BuildArguments.None))));
         }
-        return builder;
     }
 
     private Trainer Build(Action<TrainerBuilder>? configure)
     {
         var builder = CreateTrainer();
         configure?.Invoke(builder);
-        return builder.Build();
+        var trainer = builder.Build();
+        trainer.RunConfig = Config.ToJsonNode();
+        return trainer;
     }
 
     /// <summary>Frees the model, loaders and datasets the experiment made.</summary>
@@ -215,34 +234,33 @@ public sealed class Experiment : IDisposable
         {
             return null;
         }
+        var errors = new ConfigErrorCollector();
         var datasetSection = section.GetSection("dataset");
+        IDataset? dataset = null;
         if (ComponentBuilder.IsEmpty(datasetSection))
         {
-            throw new ConfigException(datasetSection.Path, "a data loader needs a dataset, e.g. { \"type\": \"ImageFolder\", \"root\": \"data/train\" }.");
+            errors.Add(new ConfigException(datasetSection.Path, "a data loader needs a dataset, e.g. { \"type\": \"ImageFolder\", \"root\": \"data/train\" }."));
         }
-        var dataset = Own(ComponentBuilder.Build<IDataset>(datasetSection, Registries.Datasets, BuildArguments.None));
+        else
+        {
+            dataset = errors.Try(() => Own(ComponentBuilder.Build<IDataset>(datasetSection, Registries.Datasets, BuildArguments.None)));
+        }
         var pipeline = ComponentBuilder.Items(section.GetSection("pipeline"))
-            .Select(t => ComponentBuilder.Build<ITransform>(t, Registries.Transforms, BuildArguments.None))
+            .Select(t => errors.Try(() => ComponentBuilder.Build<ITransform>(t, Registries.Transforms, BuildArguments.None)))
             .ToList();
-        var options = ComponentBuilder.BindProperties<DataLoaderOptions>(section, BuildArguments.None, "dataset", "pipeline");
-        var loader = new DataLoader(dataset, options, pipeline);
+        var options = errors.Try(() => ComponentBuilder.BindProperties<DataLoaderOptions>(section, BuildArguments.None, "dataset", "pipeline"));
+        errors.ThrowIfAny();
+        var transforms = pipeline.Select(t => t!).ToList();
+        var loader = new DataLoader(dataset!, options, transforms);
         owned.Add(loader);
+        pipelines[key] = transforms;
         return loader;
     }
 
     private TrainerOptions BindTrainerOptions(string? workDir)
     {
-        var options = new TrainerOptions();
         var section = Section(TrainerOptions.SectionName);
-        RejectUnknownKeys(section, typeof(TrainerOptions));
-        try
-        {
-            section.Bind(options);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ConfigException(section.Path, e.InnerException?.Message ?? e.Message, e);
-        }
+        var options = OptionsBinder.Bind<TrainerOptions>(section);
         if (workDir is not null)
         {
             options.WorkDir = workDir;
@@ -254,38 +272,28 @@ public sealed class Experiment : IDisposable
         return options;
     }
 
-    // The binder's own unknown-key check ignores [ConfigurationKeyName], so the snake_case keys are checked here.
-    private static void RejectUnknownKeys(IConfigurationSection section, Type options)
+    private static readonly string[] ModelKeys = ["type", "num_classes", "img_size", "drop_rate", "drop_path_rate", "loss", "overrides", "pretrained"];
+
+    private void CheckModelKeys()
     {
-        var properties = options.GetProperties().ToDictionary(
-            p => p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? p.Name, p => p, StringComparer.OrdinalIgnoreCase);
-        foreach (var child in section.GetChildren())
+        var section = Section("model");
+        var errors = new List<ConfigException>();
+        if (string.IsNullOrWhiteSpace(section["type"]))
         {
-            if (!properties.TryGetValue(child.Key, out var property))
-            {
-                throw new ConfigException(child.Path, $"unknown option '{child.Key}' (options: {string.Join(", ", properties.Keys)}).");
-            }
-            if (child.GetChildren().Any() && property.PropertyType.IsClass && property.PropertyType != typeof(string)
-                && !typeof(System.Collections.IEnumerable).IsAssignableFrom(property.PropertyType))
-            {
-                RejectUnknownKeys(child, property.PropertyType);
-            }
+            errors.Add(new ConfigException(section.Path, $"the model needs a \"type\": a registered model name such as {string.Join(", ", ModelRegistry.ListModels().Take(4))}."));
+        }
+        errors.AddRange(section.GetChildren().Where(c => !ModelKeys.Contains(c.Key, StringComparer.OrdinalIgnoreCase)).Select(unknown =>
+            new ConfigException(unknown.Path, $"unknown model option '{unknown.Key}' (options: {string.Join(", ", ModelKeys)}; architecture settings go under \"overrides\").")));
+        if (errors.Count > 0)
+        {
+            throw ConfigException.Combine(errors);
         }
     }
 
     private ImageClassifier BuildModel()
     {
         var section = Section("model");
-        var name = section["type"];
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw new ConfigException(section.Path, $"the model needs a \"type\": a registered model name such as {string.Join(", ", ModelRegistry.ListModels().Take(4))}.");
-        }
-        var known = new[] { "type", "num_classes", "img_size", "drop_rate", "drop_path_rate", "loss", "overrides", "pretrained" };
-        if (section.GetChildren().FirstOrDefault(c => !known.Contains(c.Key, StringComparer.OrdinalIgnoreCase)) is { } unknown)
-        {
-            throw new ConfigException(unknown.Path, $"unknown model option '{unknown.Key}' (options: {string.Join(", ", known)}; architecture settings go under \"overrides\").");
-        }
+        var name = section["type"]!;
         var lossSection = section.GetSection("loss");
         var options = new ModelOptions
         {
@@ -308,11 +316,12 @@ public sealed class Experiment : IDisposable
             options.Loss?.Dispose();
             throw new ConfigException(section.Path, e.Message, e);
         }
+        model.pretrained_cfg = Describe(name, options);
         if (section["pretrained"] is { Length: > 0 } pretrained)
         {
             try
             {
-                PretrainedWeights.Load(model, pretrained, new WeightLoadOptions { KeyMap = ModelRegistry.Get(name).PretrainedKeyMap });
+                WeightLoader.Load(model, pretrained, WeightLoadPolicy.Adapt, ModelRegistry.Get(name).PretrainedKeyMap);
             }
             catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException)
             {
@@ -322,6 +331,32 @@ public sealed class Experiment : IDisposable
         }
         return model;
     }
+
+    // What checkpoints record about the model: how to rebuild it and how validation prepared its inputs.
+    private ModelMetadata Describe(string name, ModelOptions options)
+    {
+        var evaluation = pipelines.GetValueOrDefault("val_dataloader") ?? pipelines.GetValueOrDefault("test_dataloader") ?? [];
+        var resize = evaluation.OfType<ResizeEdge>().FirstOrDefault();
+        var crop = evaluation.OfType<CenterCrop>().FirstOrDefault();
+        var channels = options.Overrides.TryGetValue("in_channels", out var text) && int.TryParse(text, CultureInfo.InvariantCulture, out var c) ? c : 3;
+        var preprocessor = Options.DataPreprocessor;
+        return new ModelMetadata
+        {
+            Architecture = ModelRegistry.Get(name).Name,
+            Overrides = options.Overrides,
+            NumClasses = options.NumClasses,
+            ClassNames = Classes.Count == options.NumClasses ? Classes : null,
+            InChannels = channels,
+            ImageSize = (int)options.ImageSize,
+            Mean = preprocessor.Mean is { } mean ? PerChannel(mean, channels) : null,
+            Std = preprocessor.Std is { } std ? PerChannel(std, channels) : null,
+            Interpolation = (resize?.Interpolation ?? Interpolation.Bilinear).ToString().ToLowerInvariant(),
+            CropPct = resize is not null && crop is not null ? (double)crop.Height / resize.Scale : 1.0,
+        };
+    }
+
+    private static double[] PerChannel(double[] values, int channels) =>
+        values.Length == 1 ? Enumerable.Repeat(values[0], channels).ToArray() : values;
 
     private Optimizer BuildOptimizer(Vision.nn.Module<Tensor, Tensor> model)
     {

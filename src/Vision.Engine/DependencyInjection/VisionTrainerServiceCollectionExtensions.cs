@@ -7,6 +7,7 @@ using Vision;
 using Vision.Data.BatchAugments;
 using Vision.Data.Loading;
 using Vision.Engine.Checkpoints;
+using Vision.Engine.Configuration;
 using Vision.Engine.Distributed;
 using Vision.Engine.Evaluation;
 using Vision.Engine.Hooks;
@@ -81,12 +82,17 @@ public static class VisionTrainerServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Registers the trainer as <see cref="AddVisionTrainer(IServiceCollection, Action{TrainerOptions})"/> with options bound from <paramref name="configuration"/> (snake_case keys).</summary>
+    /// <summary>
+    /// Registers the trainer as <see cref="AddVisionTrainer(IServiceCollection, Action{TrainerOptions})"/> with options
+    /// bound from <paramref name="configuration"/> (snake_case keys) by <see cref="OptionsBinder"/>: unknown keys throw a
+    /// <see cref="ConfigException"/> naming each when the trainer is resolved.
+    /// </summary>
     public static IServiceCollection AddVisionTrainer(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddVisionTrainer();
-        services.AddOptions<TrainerOptions>().Bind(configuration);
+        // The binder of config files: unknown keys are errors here too, all reported together with their paths.
+        services.AddOptions<TrainerOptions>().Configure(options => OptionsBinder.Bind(configuration, options));
         return services;
     }
 

@@ -1,15 +1,19 @@
 using Vision.Data;
 using Vision.Data.Image;
+using Vision.Data.Loading;
 using Vision.Data.Transforms;
+using Vision.Engine.Training;
 using Vision.nn;
 
 namespace Vision.Engine.Inference;
 
 /// <summary>
 /// Classifies images with a trained model (MMPreTrain's ImageClassificationInferencer): decodes them, applies the
-/// test preprocessing of <see cref="ImageClassificationInferencerOptions"/> (ResizeEdge, CenterCrop, Normalize),
-/// runs the model in batches in eval mode under inference mode, and returns per image the softmax scores, the
-/// predicted label, its score and its class name.
+/// per-sample test transforms (those of <see cref="ImageClassificationInferencerOptions"/>, ResizeEdge and CenterCrop,
+/// or a validation pipeline), collates and normalises them with the trainer's own <see cref="DataPreprocessor"/> —
+/// the validation path — runs the model in batches in eval mode under inference mode, and returns per image the
+/// softmax scores, the predicted label, its score and its class name. <see cref="FromCheckpoint"/> takes all of it
+/// from a trainer checkpoint.
 /// </summary>
 /// <example>
 /// <code>
@@ -23,6 +27,7 @@ namespace Vision.Engine.Inference;
 public sealed class ImageClassificationInferencer
 {
     private readonly Compose pipeline;
+    private readonly DataPreprocessorOptions normalization;
     private readonly string[]? classes;
 
     /// <summary>Creates the inferencer.</summary>
@@ -33,6 +38,25 @@ public sealed class ImageClassificationInferencer
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     public ImageClassificationInferencer(Module<Tensor, Tensor> model, ImageClassificationInferencerOptions? options = null,
         IReadOnlyList<string>? classes = null, Device? device = null)
+        : this(model, null, options, classes, device, fromOptions: true)
+    {
+    }
+
+    /// <summary>Creates the inferencer with the per-sample transforms of a validation pipeline (no normalisation among them).</summary>
+    /// <param name="model">A classifier returning logits (N, C) for normalised images (N, channels, H, W).</param>
+    /// <param name="transforms">The per-sample transforms (they replace the resize and crop settings of <paramref name="options"/>).</param>
+    /// <param name="options">Normalisation, read mode and batch size.</param>
+    /// <param name="classes">The class names by label, for <see cref="ClassificationResult.PredClass"/>; null leaves it unset.</param>
+    /// <param name="device">Where the model runs; default the device of its first parameter (the CPU if it has none).</param>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public ImageClassificationInferencer(Module<Tensor, Tensor> model, IReadOnlyList<ITransform> transforms,
+        ImageClassificationInferencerOptions options, IReadOnlyList<string>? classes = null, Device? device = null)
+        : this(model, transforms ?? throw new ArgumentNullException(nameof(transforms)), options, classes, device, fromOptions: false)
+    {
+    }
+
+    private ImageClassificationInferencer(Module<Tensor, Tensor> model, IReadOnlyList<ITransform>? transforms,
+        ImageClassificationInferencerOptions? options, IReadOnlyList<string>? classes, Device? device, bool fromOptions)
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new ImageClassificationInferencerOptions();
@@ -41,18 +65,32 @@ public sealed class ImageClassificationInferencer
         Options = options;
         this.classes = classes?.ToArray();
         Device = device ?? model.parameters().Select(p => p.device).FirstOrDefault(Device.CPU);
-        var steps = new List<ITransform>();
-        if (options.ResizeScale > 0)
+        var steps = transforms?.ToList() ?? [];
+        if (fromOptions && options.ResizeScale > 0)
         {
             steps.Add(new ResizeEdge(options.ResizeScale, options.ResizeEdge, options.Interpolation));
         }
-        if (options.CropSize > 0)
+        if (fromOptions && options.CropSize > 0)
         {
             steps.Add(new CenterCrop(options.CropSize));
         }
-        steps.Add(new Normalize(options.EffectiveMean, options.EffectiveStd));
         pipeline = new Compose(steps);
+        normalization = new DataPreprocessorOptions { Mean = [.. options.EffectiveMean], Std = [.. options.EffectiveStd] };
     }
+
+    /// <summary>
+    /// An inferencer for the model of a trainer checkpoint, rebuilt from the metadata it stores (architecture, class
+    /// count and names, input size and channels) with its weights, preprocessing exactly as validation did: the run's
+    /// validation (or test) pipeline and the trainer's normalisation. Dispose <see cref="Model"/> when done.
+    /// </summary>
+    /// <param name="path">A checkpoint folder, a checkpoint root or a work dir (its latest checkpoint).</param>
+    /// <param name="batchSize">Images per forward pass.</param>
+    /// <param name="device">Where the model runs; default the CPU.</param>
+    /// <param name="useEma">Use the EMA hook's averaged weights (<c>ema.*</c>) instead of the model's.</param>
+    /// <exception cref="FileNotFoundException">No checkpoint at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint stores no model metadata (it was not made from a registered model by this trainer).</exception>
+    public static ImageClassificationInferencer FromCheckpoint(string path, int batchSize = 1, Device? device = null, bool useEma = false) =>
+        CheckpointInference.Create(path, batchSize, device ?? Device.CPU, useEma);
 
     /// <summary>The classifier.</summary>
     public Module<Tensor, Tensor> Model { get; }
@@ -163,10 +201,13 @@ public sealed class ImageClassificationInferencer
                 pipeline.Apply(samples[^1], new Random(0));
             }
             CheckSameSize(samples);
-            var batch = torch.stack(samples.Select(s => s.Image).ToList()).to(Device);
+            // The validation path: collate as the loader does, then normalise on the device as the trainer does.
+            using var batch = Collate.Samples(samples, pinMemory: false);
+            using var preprocessor = new DataPreprocessor(Device, normalization);
+            var (inputs, _) = preprocessor.Process(batch, training: false, new Random(0));
             using (torch.inference_mode())
             {
-                var logits = Model.forward(batch);
+                var logits = Model.forward(inputs);
                 if (logits.dim() != 2 || logits.size(0) != samples.Count)
                 {
                     throw new InvalidOperationException(

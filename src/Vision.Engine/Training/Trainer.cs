@@ -13,6 +13,7 @@ using Vision.Engine.Loops;
 using Vision.Engine.Optim;
 using Vision.Engine.Schedulers;
 using Vision.Engine.Steps;
+using Vision.Models.Weights;
 using Vision.nn;
 using Vision.Threading;
 
@@ -232,6 +233,9 @@ public sealed class Trainer : IDisposable
     /// <summary>The latest validation metrics.</summary>
     public IReadOnlyDictionary<string, double> LastMetrics { get; internal set; } = new Dictionary<string, double>();
 
+    /// <summary>The resolved configuration the run was built from (checkpoints store it), or null.</summary>
+    public System.Text.Json.Nodes.JsonObject? RunConfig { get; set; }
+
     /// <summary>The newest checkpoint written or resumed from, if any.</summary>
     public string? LatestCheckpoint => checkpointManager.Latest;
 
@@ -337,15 +341,19 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// Loads the weights of a checkpoint folder this trainer's store can read (with the hooks' state, such as EMA
-    /// averages, so a test pass sees what validation saw) or of a <c>.safetensors</c> state dict, for a test or
-    /// inference pass. Every tensor must match the model. Unlike <see cref="TrainerOptions.Resume"/>, the optimizer,
-    /// schedulers and progress stay as they are.
+    /// averages, so a test pass sees what validation saw) or of a weights file, for a test or inference pass, through
+    /// the <see cref="WeightLoader"/>. Unlike <see cref="TrainerOptions.Resume"/>, the optimizer, schedulers and
+    /// progress stay as they are.
     /// </summary>
+    /// <param name="path">A checkpoint folder or a weights file.</param>
+    /// <param name="policy">What to do with tensors that do not fit; by default every tensor must match the model.</param>
+    /// <returns>What was loaded, skipped and adapted (also logged).</returns>
     /// <exception cref="FileNotFoundException">There is nothing at <paramref name="path"/>.</exception>
-    public void LoadCheckpoint(string path)
+    /// <exception cref="ArgumentException">The weights do not fit under <paramref name="policy"/>.</exception>
+    public WeightLoadResult LoadCheckpoint(string path, WeightLoadPolicy policy = WeightLoadPolicy.Strict)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        checkpointManager.LoadWeights(path);
+        return checkpointManager.LoadWeights(path, policy, "load checkpoint");
     }
 
     /// <summary>Frees what the trainer's container created (optimizer, writers, preprocessor); the model stays the caller's.</summary>

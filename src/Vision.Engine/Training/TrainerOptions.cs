@@ -100,11 +100,19 @@ public sealed class TrainerOptions
     public string? Resume { get; set; }
 
     /// <summary>
-    /// Initialise the weights from a checkpoint folder or a <c>.safetensors</c> file before training (<c>load_from</c>),
-    /// for fine-tuning: only the model is loaded, and tensors whose shape differs (a new head) are skipped with a log line.
+    /// Initialise the weights from a checkpoint folder or a weights file before training (<c>load_from</c>), for
+    /// fine-tuning: only the model is loaded, under <see cref="LoadFromPolicy"/> (by default tensors whose shape
+    /// differs, such as a new head, are skipped with a log line).
     /// </summary>
     [ConfigurationKeyName("load_from")]
     public string? LoadFrom { get; set; }
+
+    /// <summary>
+    /// How <see cref="LoadFrom"/> treats tensors that do not fit the model (<c>load_from_policy</c>: <c>"Strict"</c>,
+    /// <c>"SkipMismatched"</c> or <c>"Adapt"</c>, see <see cref="WeightLoadPolicy"/>). Default SkipMismatched.
+    /// </summary>
+    [ConfigurationKeyName("load_from_policy")]
+    public WeightLoadPolicy LoadFromPolicy { get; set; } = WeightLoadPolicy.SkipMismatched;
 
     /// <summary>Batch preprocessing (<c>data_preprocessor</c>).</summary>
     [ConfigurationKeyName("data_preprocessor")]

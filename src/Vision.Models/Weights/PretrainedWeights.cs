@@ -103,7 +103,12 @@ public static class PretrainedWeights
         return new WeightLoadResult(loaded, incompatible.missing_keys, incompatible.unexpected_keys, skipped, adapted, dropped);
     }
 
-    private static Dictionary<string, Tensor> Read(string path)
+    /// <summary>
+    /// Reads the state dict at <paramref name="path"/>: a weights file, or a folder holding a sharded index or
+    /// <c>model.safetensors</c>. Every weight-loading path of Vision reads files through here.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">There is nothing to read at <paramref name="path"/>.</exception>
+    public static Dictionary<string, Tensor> Read(string path)
     {
         if (File.Exists(path))
         {

@@ -89,6 +89,28 @@ public sealed class TrainTestCommandTests : IDisposable
     }
 
     [Fact]
+    public void InferOnAWorkDirAloneTakesModelClassesAndPreprocessingFromTheCheckpoint()
+    {
+        var train = CliRun.Of("train", ConfigPath, "--work-dir", WorkDir).Succeeded();
+        var trainedAccuracy = double.Parse(train.Rows().Single(r => r[0] == "accuracy/top1")[1], CultureInfo.InvariantCulture);
+
+        // No --model, --classes, --num-classes, --img-size or --mean: the checkpoint records them.
+        var run = CliRun.Of("infer", Data("val"), "--checkpoint", WorkDir, "--batch-size", "9", "--json", "-").Succeeded();
+
+        using var results = JsonDocument.Parse(run.Out);
+        var predictions = results.RootElement.EnumerateArray()
+            .Select(r => (Path: r.GetProperty("img_path").GetString()!, Class: r.GetProperty("pred_class").GetString()!)).ToList();
+        Assert.Equal(9, predictions.Count);
+        Assert.All(predictions, p => Assert.StartsWith("class", p.Class));
+        // Preprocessed as validation was, the predictions reproduce the validation accuracy.
+        var correct = predictions.Count(p => Path.GetFileName(Path.GetDirectoryName(p.Path)) == p.Class);
+        Assert.Equal(trainedAccuracy, 100.0 * correct / predictions.Count, 4);
+
+        var conflicting = CliRun.Of("infer", Data("val"), "--checkpoint", WorkDir, "--mean", "0,0,0").Failed();
+        Assert.Contains("--mean describe the model, which without --model or --config comes from the checkpoint", conflicting.Err);
+    }
+
+    [Fact]
     public void ConfigMistakesAreOneErrorLineNamingTheSettingAndNothingIsWritten()
     {
         CliRun.Of("train", ConfigPath, "--work-dir", WorkDir, "--set", "trainer:max_epoch=2").Failed();

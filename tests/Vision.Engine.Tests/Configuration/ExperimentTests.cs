@@ -4,6 +4,7 @@ using Vision.Data.Image;
 using Vision.Engine.Configuration;
 using Vision.Engine.Evaluation;
 using Vision.Engine.Hooks;
+using Vision.Engine.Inference;
 using Vision.Engine.Optim;
 using Vision.Engine.Schedulers;
 using Vision.Engine.Tests.Training;
@@ -126,6 +127,85 @@ public sealed class ExperimentTests : IDisposable
         using var trainer = Trainer.CreateForEvaluation(testing.Model).Build();
         Assert.Contains("built for evaluation only", Assert.Throws<InvalidOperationException>(() => trainer.Fit()).Message);
         Assert.Contains("built for evaluation only", Assert.Throws<InvalidOperationException>(() => trainer.Optimizer).Message);
+    }
+
+    [Fact]
+    public void TheInferencerRebuildsTheModelFromTheCheckpointAndScoresExactlyAsValidation()
+    {
+        var path = files.Write("configs/metadata.json", $$"""
+            {
+              "model": { "type": "resnet18", "img_size": 8 },
+              "train_dataloader": { "batch_size": 16, "shuffle": true, "seed": 3,
+                                    "dataset": { "type": "ImageFolder", "root": "{{files.Root}}/data/train" } },
+              "val_dataloader": { "batch_size": 16, "dataset": { "type": "ImageFolder", "root": "{{files.Root}}/data/val" },
+                                  "pipeline": [ { "type": "ResizeEdge", "scale": 11, "interpolation": "Bicubic" }, { "type": "CenterCrop", "size": 8 } ] },
+              "optim_wrapper": { "optimizer": { "type": "SGD", "lr": 0.1, "momentum": 0.9 } },
+              "val_evaluator": [ { "type": "Accuracy" } ],
+              "trainer": { "max_epochs": 2, "seed": 7, "progress_bar": false,
+                           "data_preprocessor": { "mean": [120, 110, 100], "std": [60, 50, 40] } }
+            }
+            """);
+        using var experiment = Experiment.FromConfig(Config.FromFile(path), WorkDir);
+        var result = experiment.Fit();
+
+        // The validation path on the checkpoint's weights: its test pass over the validation loader, logits kept.
+        var validation = new List<float[]>();
+        var capture = new LogitsCapture(validation);
+        experiment.Test(result.LatestCheckpoint!, b => b.WithHooks(capture));
+
+        // The inferencer gets everything from the work dir: no model name, classes, class count or normalisation.
+        var inferencer = ImageClassificationInferencer.FromCheckpoint(WorkDir, batchSize: 16);
+        using var model = inferencer.Model;
+        var dataset = (Vision.Data.Datasets.ImageFolder)experiment.ValDataLoader!.Dataset;
+        var results = inferencer.Infer(dataset.Samples.Select(s => Path.Combine(dataset.Root, s.Path)));
+
+        var metadata = ((Vision.Models.ImageClassifier)model).pretrained_cfg!;
+        Assert.Equal(("resnet18", 4L, 8, "bicubic"), (metadata.Architecture, metadata.NumClasses, metadata.ImageSize, metadata.Interpolation));
+        Assert.Equal(8.0 / 11, metadata.CropPct, 12);
+        Assert.Equal([120.0, 110, 100], metadata.Mean!);
+        Assert.Equal(["0", "1", "2", "3"], inferencer.Classes!);
+        var scores = Assert.Single(validation);
+        Assert.Equal(16, results.Count);
+        for (var i = 0; i < results.Count; i++)
+        {
+            Assert.Equal(scores.AsSpan(i * 4, 4).ToArray(), results[i].PredScores);
+            Assert.Equal(dataset.Classes[results[i].PredLabel], results[i].PredClass);
+        }
+    }
+
+    private sealed class LogitsCapture(List<float[]> batches) : Hook
+    {
+        public override void AfterTestIter(Trainer trainer, int batchIndex, Vision.Data.Batch batch, Tensor logits) =>
+            batches.Add(logits.softmax(1).data<float>());
+    }
+
+    [Fact]
+    public void EveryMistakeOfAConfigIsReportedInOneRunWithItsPath()
+    {
+        var path = files.Write("configs/mistakes.json", FullConfig("""{ "max_epochs": 2, "max_epoch": 3, "clip_grad": { "max_nrom": 1 } }"""));
+        var config = Config.FromFile(path, [
+            "train_dataloader:batch_sise=4",
+            "train_dataloader:pipeline:0:type=RandomFlop",
+            "model:depth=18",
+        ]);
+
+        var error = Assert.Throws<ConfigException>(() => Experiment.FromConfig(config, WorkDir));
+
+        Assert.Equal(
+            ["model:depth", "train_dataloader:batch_sise", "train_dataloader:pipeline:0:type", "trainer:clip_grad:max_nrom", "trainer:max_epoch"],
+            error.Errors.Select(e => e.Path).Order(StringComparer.Ordinal));
+        Assert.StartsWith("5 configuration errors:", error.Message);
+        Assert.Contains("trainer:clip_grad:max_nrom: unknown option 'max_nrom'", error.Message);
+
+        // The components built with the trainer (batch augment, evaluators, hooks) are reported together too.
+        var later = Config.FromFile(files.Write("configs/later.json", FullConfig()), [
+            "batch_augment:mixup_alpah=0.8",
+            "val_evaluator:0:topkk=1",
+            "custom_hooks:0:decy=0.9",
+        ]);
+        using var experiment = Experiment.FromConfig(later, WorkDir);
+        var componentErrors = Assert.Throws<ConfigException>(() => experiment.CreateTrainer());
+        Assert.Equal(["batch_augment", "val_evaluator:0", "custom_hooks:0"], componentErrors.Errors.Select(e => e.Path));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Vision.Engine.Checkpoints;
+using Vision.Engine.Configuration;
 using Vision.Engine.Optim;
 using Vision.Engine.Training;
 
@@ -121,6 +122,23 @@ public sealed class TrainerOptionsValidationTests : IDisposable
         using var invalid = services.BuildServiceProvider();
         var failure = Assert.Throws<OptionsValidationException>(() => invalid.GetRequiredService<Trainer>());
         Assert.Equal(["LogInterval (log_interval) must be at least 1, got 0."], failure.Failures);
+    }
+
+    [Fact]
+    public void TheContainerRouteRejectsEveryUnknownKeyLikeConfigFiles()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["trainer:max_epochs"] = "1",
+            ["trainer:max_epoch"] = "2",
+            ["trainer:amp:enabeld"] = "true",
+        }).Build();
+        using var provider = new ServiceCollection().AddVisionTrainer(configuration.GetSection(TrainerOptions.SectionName)).BuildServiceProvider();
+
+        var error = Assert.Throws<ConfigException>(() => provider.GetRequiredService<IOptions<TrainerOptions>>().Value);
+
+        Assert.Equal(["trainer:amp:enabeld", "trainer:max_epoch"], error.Errors.Select(e => e.Path).Order(StringComparer.Ordinal));
+        Assert.Contains("trainer:amp:enabeld: unknown option 'enabeld'", error.Message);
     }
 
     [Fact]
