@@ -312,7 +312,7 @@ internal sealed unsafe class TorchUnpickler
     private object Long(long count)
     {
         var value = new BigInteger(Bytes(count), isUnsigned: false, isBigEndian: false);
-        return value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        return value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
     }
 
     private string Line()
