@@ -380,7 +380,7 @@ public sealed class Trainer : IDisposable
         else if (File.Exists(path))
         {
             using var scope = torch.NewDisposeScope();
-            Model.load_state_dict(Serialization.SafeTensors.Load(path));
+            Model.load_state_dict(Serialization.StateDictFile.Load(path));
         }
         else
         {
@@ -790,7 +790,7 @@ public sealed class Trainer : IDisposable
         var fromCheckpoint = Directory.Exists(path);
         using var checkpoint = fromCheckpoint ? Checkpoints.Load(path) : null;
         using var scope = torch.NewDisposeScope();
-        var source = checkpoint?.WithPrefix(Checkpoint.ModelPrefix) ?? Serialization.SafeTensors.Load(path);
+        var source = checkpoint?.WithPrefix(Checkpoint.ModelPrefix) ?? Serialization.StateDictFile.Load(path);
         var current = Model.state_dict();
         var usable = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (key, tensor) in source)
