@@ -138,12 +138,15 @@ public static class PretrainedWeights
             var named = CheckpointLayouts.Get(name);
             return (named.KeyMap, named);
         }
+        // A layout can share some keys with the model (MMPreTrain's ViT has backbone.cls_token, head.layers.head.*),
+        // so it is used when its names fit the model better than the keys as they are.
         var keyList = keys.ToList();
-        if (keyList.Any(state.ContainsKey))
+        var asIs = keyList.Count(state.ContainsKey);
+        if (CheckpointLayouts.Detect(keyList) is { } layout && keyList.Count(k => layout.KeyMap(k) is { } mapped && state.ContainsKey(mapped)) > asIs)
         {
-            return (null, null);
+            return (layout.KeyMap, layout);
         }
-        return CheckpointLayouts.Detect(keyList) is { } layout ? (layout.KeyMap, layout) : (options.FallbackKeyMap, null);
+        return asIs > 0 ? (null, null) : (options.FallbackKeyMap, null);
     }
 
     private static Dictionary<string, Tensor> Read(string path)
