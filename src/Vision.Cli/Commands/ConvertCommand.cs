@@ -102,22 +102,8 @@ public static class ConvertCommand
         console.WriteLine($"Read {file.StateDict.Count} tensors from {input} (PyTorch zip, state dict in {where})" +
             (others.Count > 0 ? $"; left out the other entries: {string.Join(", ", others)}." : "."));
         var storageUsers = file.StateDict.Values.GroupBy(i => i.StorageKey).ToDictionary(g => g.Key, g => g.Count());
-        var adapted = file.StateDict.Where(e => storageUsers[e.Value.StorageKey] > 1 || e.Value.StorageOffset != 0 || !IsRowMajor(e.Value)).Select(e => e.Key).ToList();
+        var adapted = file.StateDict.Where(e => storageUsers[e.Value.StorageKey] > 1 || e.Value.StorageOffset != 0 || !e.Value.IsContiguous).Select(e => e.Key).ToList();
         return (file.StateDict.ToDictionary(e => e.Key, e => file.GetTensor(e.Value), StringComparer.Ordinal), adapted);
-    }
-
-    private static bool IsRowMajor(TorchTensorInfo info)
-    {
-        long expected = 1;
-        for (var d = info.Shape.Count - 1; d >= 0; d--)
-        {
-            if (info.Shape[d] != 1 && info.Stride[d] != expected)
-            {
-                return false;
-            }
-            expected *= info.Shape[d];
-        }
-        return true;
     }
 
     private static void Report(TextWriter console, string verb, string what, List<string> items) =>

@@ -6,13 +6,15 @@ namespace Vision.Serialization;
 /// <summary>
 /// A PyTorch checkpoint written by <c>torch.save</c> (the zip format of torch 1.6 and later: <c>NAME/data.pkl</c>,
 /// <c>NAME/data/KEY</c> storages, <c>NAME/byteorder</c>, <c>NAME/version</c>), opened for reading without Python.
-/// The file is memory-mapped and its pickle read with the rules of <c>torch.load(weights_only=True)</c> (see
-/// <see cref="Root"/>); tensor data is copied once, from the mapping into a new tensor, only when
-/// <see cref="GetTensor(string)"/> asks for it, so reading a model's state dict never touches optimizer storages.
+/// The zip directory and the pickle are read from a memory map, the pickle with the rules of
+/// <c>torch.load(weights_only=True)</c> (see <see cref="Root"/>); tensor data is read once, straight from the file
+/// into a new tensor's memory, only when <see cref="GetTensor(string)"/> asks for it, so reading a model's state dict
+/// never touches optimizer storages and holds no second copy of the data.
 /// Dispose it to unmap the file; tensors already read own their data.
 /// </summary>
 public sealed unsafe class TorchCheckpointFile : IDisposable
 {
+    private readonly FileStream stream;
     private readonly MemoryMappedFile map;
     private readonly MemoryMappedViewAccessor view;
     private readonly TorchZipDirectory directory;
@@ -31,9 +33,10 @@ public sealed unsafe class TorchCheckpointFile : IDisposable
         {
             throw Invalid(Path, "the file is empty.");
         }
-        map = MemoryMappedFile.CreateFromFile(Path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         try
         {
+            map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
             view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref file);
             file += view.PointerOffset;
@@ -87,18 +90,47 @@ public sealed unsafe class TorchCheckpointFile : IDisposable
     public Tensor GetTensor(TorchTensorInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
+        var result = torch.empty(info.Shape.ToArray(), info.DType);
+        try
+        {
+            ReadInto(info, result);
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads the data of <paramref name="info"/> into <paramref name="target"/>, a dense CPU tensor of its shape and
+    /// dtype. Makes no libtorch calls, so several reads may run on other threads at once (Dispose must not race them).
+    /// </summary>
+    internal void ReadInto(TorchTensorInfo info, Tensor target)
+    {
         ObjectDisposedException.ThrowIf(file == null, this);
+        if (info.NumElements == 0)
+        {
+            return;
+        }
         // The unpickler checked that the storage record exists and that every element of the view lies inside it.
         var (start, _) = directory.Find(prefix + "data/" + info.StorageKey)!.Value;
         var itemSize = TorchStorageTypes.SizeOf(info.DType);
-        var result = torch.empty(info.Shape.ToArray(), info.DType);
-        if (info.NumElements > 0)
+        var offset = start + info.StorageOffset * itemSize;
+        var data = (byte*)target.data_ptr();
+        if (!info.IsContiguous)
         {
-            var source = file + start + info.StorageOffset * itemSize;
-            var target = (byte*)result.data_ptr();
-            CopyStrided(source, target, info.Shape, info.Stride, 0, itemSize);
+            CopyStrided(file + offset, data, info.Shape, info.Stride, 0, itemSize);
+            return;
         }
-        return result;
+        // A read straight into the tensor is one copy and faster than copying from the map: no page faults on the map.
+        var bytes = info.NumElements * itemSize;
+        for (long done = 0; done < bytes;)
+        {
+            var read = RandomAccess.Read(stream.SafeFileHandle, new Span<byte>(data + done, (int)Math.Min(bytes - done, 1 << 30)), offset + done);
+            done += read > 0 ? read : throw Invalid(Path, $"the file ended while reading storage '{info.StorageKey}' (was it truncated after opening?).");
+        }
     }
 
     /// <summary>Unmaps the file.</summary>
@@ -111,6 +143,7 @@ public sealed unsafe class TorchCheckpointFile : IDisposable
         }
         view?.Dispose();
         map?.Dispose();
+        stream?.Dispose();
     }
 
     /// <summary>The error for a damaged or refused checkpoint; the message starts with the file.</summary>

@@ -14,4 +14,22 @@ public sealed record TorchTensorInfo(string StorageKey, ScalarType DType, long S
 {
     /// <summary>The number of elements (the product of <see cref="Shape"/>).</summary>
     public long NumElements => Shape.Aggregate(1L, (a, b) => checked(a * b));
+
+    /// <summary>Whether the elements lie densely in row-major order from the offset (strides of size-1 dimensions do not matter), as <c>Tensor.is_contiguous()</c>.</summary>
+    public bool IsContiguous
+    {
+        get
+        {
+            long expected = 1;
+            for (var d = Shape.Count - 1; d >= 0; d--)
+            {
+                if (Shape[d] != 1 && Stride[d] != expected)
+                {
+                    return false;
+                }
+                expected *= Shape[d];
+            }
+            return true;
+        }
+    }
 }
