@@ -17,7 +17,7 @@ public sealed record FineTuneViTOptions
     public string WorkDir { get; init; } = "work_dirs/vit-base-p32_ft-384";
 
     /// <summary>
-    /// 224-px weights to start from (a safetensors file in timm's or Vision's key layout), or null to train from
+    /// 224-px weights to start from (a PyTorch .pth or a safetensors file in MMPreTrain's, timm's or Vision's key layout), or null to train from
     /// scratch. The position embedding is resized to <see cref="ImageSize"/> and the classifier is skipped when its
     /// class count differs.
     /// </summary>

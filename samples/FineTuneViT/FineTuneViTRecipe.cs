@@ -65,31 +65,17 @@ public static class FineTuneViTRecipe
     }
 
     /// <summary>
-    /// Loads 224-px (or any other size) weights into <paramref name="model"/>: the checkpoint's keys are used as they
-    /// are when they are Vision's (<c>backbone.*</c>), else mapped with the architecture's key map (timm's layout);
-    /// the position embedding is resized to the model's grid and a classifier of another class count is skipped.
+    /// Loads 224-px (or any other size) weights into <paramref name="model"/> from a PyTorch <c>.pth</c> or a
+    /// safetensors file: keys are used as they are when they are Vision's, else mapped by the layout they match
+    /// (MMPreTrain's or timm's ViT), else by the architecture's key map; the position embedding is resized to the
+    /// model's grid and a classifier of another class count is skipped.
     /// </summary>
     /// <exception cref="ArgumentException">The checkpoint does not fit the architecture (the message lists what differs).</exception>
+    /// <exception cref="InvalidDataException">The file is damaged or not a weights checkpoint.</exception>
     public static WeightLoadResult LoadPretrained(ImageClassifier model, string modelName, string path, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var checkpoint = SafeTensors.Load(path);
-        try
-        {
-            var visionLayout = checkpoint.Keys.Any(k => k.StartsWith("backbone.", StringComparison.Ordinal));
-            return PretrainedWeights.Load(model, checkpoint, new WeightLoadOptions
-            {
-                KeyMap = visionLayout ? null : ModelRegistry.Get(modelName).PretrainedKeyMap,
-                Log = log,
-            });
-        }
-        finally
-        {
-            foreach (var tensor in checkpoint.Values)
-            {
-                tensor.Dispose();
-            }
-        }
+        return PretrainedWeights.Load(model, path, new WeightLoadOptions { FallbackKeyMap = ModelRegistry.Get(modelName).PretrainedKeyMap, Log = log });
     }
 
     /// <summary>AdamW at the scaled lr and the recipe's weight decay, with <see cref="NoDecayKeys"/> in a group without decay.</summary>

@@ -1,10 +1,10 @@
 // Fine-tunes a Vision Transformer on a class-per-folder dataset with MMPreTrain's ViT-B/32 384-px recipe
 // (FineTuneViTOptions lists every number and its source):
-//   dotnet run -c Release --project samples/FineTuneViT -- --data DIR [--pretrained vit_b32_224.safetensors]
+//   dotnet run -c Release --project samples/FineTuneViT -- --data DIR [--pretrained vit-base-p32_in21k-pre-3rdparty_ft-in1k-384.pth]
 //       [--work-dir DIR] [--model vit-base-p32] [--img-size 384] [--batch-size 32] [--epochs 100]
 //       [--warmup-epochs 10] [--val-begin 20] [--workers 4]
-// DIR holds train/ and val/ (and optionally test/), each with one folder of images per class. Pretrained 224-px
-// weights (timm's state dict saved with safetensors, or a Vision export) are resized to the image size.
+// DIR holds train/ and val/ (and optionally test/), each with one folder of images per class. Pretrained weights
+// (MMPreTrain's or timm's .pth as published, a safetensors file, or a Vision export) are resized to the image size.
 using Vision;
 using Vision.Samples.Common;
 using Vision.Samples.FineTuneViT;

@@ -6,7 +6,7 @@ public sealed class RootCommandTests
     public void HelpListsEveryCommandAndExitsZero()
     {
         var run = CliRun.Of("--help").Succeeded();
-        foreach (var command in new[] { "train", "test", "list-models", "split-dataset", "mean-std", "infer" })
+        foreach (var command in new[] { "train", "test", "list-models", "split-dataset", "mean-std", "infer", "convert" })
         {
             Assert.Contains(command, run.Out);
         }

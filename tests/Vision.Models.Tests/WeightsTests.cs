@@ -133,7 +133,11 @@ public sealed class WeightsTests : IDisposable
         var result = PretrainedWeights.Load(model, torchvisionStyle, new() { KeyMap = map });
         Assert.Equal(new[] { "aux.loss" }, result.DroppedKeys);
 
-        var hint = Assert.Throws<ArgumentException>(() => PretrainedWeights.Load(model, torchvisionStyle));
+        // Without a map the torchvision layout is recognised from the keys.
+        torchvisionStyle.Remove("aux.loss");
+        Assert.Equal("torchvision-resnet", PretrainedWeights.Load(model, torchvisionStyle).Layout);
+        var unknownLayout = torchvisionStyle.ToDictionary(e => "encoder." + e.Key, e => e.Value);
+        var hint = Assert.Throws<ArgumentException>(() => PretrainedWeights.Load(model, unknownLayout));
         Assert.Contains("KeyMap", hint.Message);
         var clash = Assert.Throws<ArgumentException>(() => PretrainedWeights.Load(model, torchvisionStyle, new() { KeyMap = _ => "same" }));
         Assert.Contains("both map to 'same'", clash.Message);

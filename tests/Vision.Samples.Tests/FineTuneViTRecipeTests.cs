@@ -3,6 +3,7 @@ using Vision.nn;
 using Vision.Samples.Common;
 using Vision.Samples.FineTuneViT;
 using Vision.Serialization;
+using Vision.Tests.Reference;
 
 namespace Vision.Samples.Tests;
 
@@ -130,5 +131,45 @@ public sealed class FineTuneViTRecipeTests : IDisposable
         Assert.True(targetState["backbone.patch_embed.proj.weight"].equal(sourceState["backbone.patch_embed.proj.weight"]));
         Assert.True(targetState["backbone.cls_token"].equal(sourceState["backbone.cls_token"]));
         Assert.True(targetState["head.layers.head.weight"].equal(headBefore));
+    }
+
+    [SkippableFact]
+    public void TheRecipeStartsFromAnMMPreTrainCheckpointAsPyTorchSavedIt()
+    {
+        // MMPreTrain's layout and MMEngine's wrapper ({"meta", "state_dict"}), written by torch.save: ViT-Ti/16 at
+        // 32 px (a 2 × 2 grid) with 10 classes, like the 21k-pretrained checkpoint the recipe starts from at its scale.
+        var path = Path.Combine(data.Root, "vit-tiny-p16_mmpretrain.pth");
+        var reference = TorchReference.Run(MMPreTrainReference.ViTClassifierScript + "\n" + $$"""
+            torch.manual_seed(3)
+            m = Classifier(32, 16, 192, 12, 3, 768, 10)
+            torch.save({"meta": {"mmengine_version": "0.10.4", "dataset_meta": {"classes": tuple(str(i) for i in range(10))} }, "state_dict": m.state_dict()}, {{System.Text.Json.JsonSerializer.Serialize(path)}})
+            sd = m.state_dict()
+            out = {"fc2": sd["backbone.layers.11.ffn.layers.1.weight"], "projection": sd["backbone.patch_embed.projection.weight"], "ln1": sd["backbone.ln1.bias"]}
+            """);
+        var recipe = new FineTuneViTOptions
+        {
+            DataRoot = data.Root, WorkDir = data.WorkDir, Model = "vit-tiny-p16", ImageSize = 64, BatchSize = 8, MaxEpochs = 2, WarmupEpochs = 1,
+            ValBegin = 1, Workers = 0, Pretrained = path,
+        };
+
+        using (var model = FineTuneViTRecipe.CreateModel(recipe, numClasses: 3))
+        using (var scope = torch.NewDisposeScope())
+        {
+            var result = FineTuneViTRecipe.LoadPretrained(model, recipe.Model, path);
+            Assert.Equal("mmpretrain-vit", result.Layout);
+            Assert.Equal(["backbone.pos_embed"], result.AdaptedKeys);
+            Assert.Equal(["head.layers.head.bias", "head.layers.head.weight"], result.SkippedKeys.Order(StringComparer.Ordinal));
+            Assert.Empty(result.MissingKeys);
+            var state = model.state_dict();
+            Assert.Equal(TorchReference.Doubles(reference.GetProperty("fc2")), state["backbone.blocks.11.mlp.fc2.weight"].to(ScalarType.Float64).data<double>());
+            Assert.Equal(TorchReference.Doubles(reference.GetProperty("projection")), state["backbone.patch_embed.proj.weight"].to(ScalarType.Float64).data<double>());
+            Assert.Equal(TorchReference.Doubles(reference.GetProperty("ln1")), state["backbone.norm.bias"].to(ScalarType.Float64).data<double>());
+        }
+
+        var log = new List<string>();
+        var run = FineTuneViTRecipe.Run(recipe, log.Add);
+        Assert.Contains(log, l => l.StartsWith("Checkpoint key layout: mmpretrain-vit", StringComparison.Ordinal));
+        Assert.Contains($"Loaded 150 tensors from {path} (position embedding resized: True).", log);
+        Assert.NotNull(run.Fit.BestCheckpoint);
     }
 }

@@ -7,6 +7,7 @@ using Vision.Cli.Output;
 using Vision.Data.Image;
 using Vision.Engine.Inference;
 using Vision.Models.Registry;
+using Vision.Models.Weights;
 using Vision.Threading;
 
 namespace Vision.Cli.Commands;
@@ -136,7 +137,13 @@ public static class InferCommand
             throw new ArgumentException($"--device {request.Device}: CUDA is not available to this libtorch build.");
         }
         var info = ModelRegistry.Get(request.Model);
-        using var model = ModelRegistry.Create(info.Name, request.NumClasses ?? classes?.Count ?? 1000, request.ImageSize, request.Overrides);
+        // Settings the checkpoint's weights imply (an official CAS-ViT's dist_head) unless given explicitly.
+        var overrides = new Dictionary<string, string>(request.Overrides, StringComparer.Ordinal);
+        foreach (var (key, value) in PretrainedWeights.ImpliedOverrides(request.Checkpoint))
+        {
+            overrides.TryAdd(key, value);
+        }
+        using var model = ModelRegistry.Create(info.Name, request.NumClasses ?? classes?.Count ?? 1000, request.ImageSize, overrides);
         var source = CheckpointWeights.Load(model, request.Checkpoint, request.UseEma, info.PretrainedKeyMap);
         model.to(request.Device);
         var inferencer = new ImageClassificationInferencer(model, request.Options, classes, request.Device);

@@ -9,8 +9,8 @@ namespace Vision.Cli.Inference;
 /// <summary>
 /// Loads trained weights into a freshly built model from whatever a user is likely to point at: a trainer checkpoint
 /// folder (<c>epoch_3/</c>), a checkpoint root or work dir (its latest checkpoint), a trainer's
-/// <c>tensors.safetensors</c>, a state dict saved with <c>module.save</c>, or a torchvision/timm export (through the
-/// architecture's key map). Loading is strict and never skips a classifier of another shape: for inference every
+/// <c>tensors.safetensors</c>, a state dict saved with <c>module.save</c>, or a PyTorch or safetensors checkpoint of a
+/// known layout (torchvision, timm, MMPreTrain, official CAS-ViT; see <see cref="CheckpointLayouts"/>). Loading is strict and never skips a classifier of another shape: for inference every
 /// weight must come from the file, or the predictions would be silently random.
 /// </summary>
 public static class CheckpointWeights
@@ -19,7 +19,7 @@ public static class CheckpointWeights
     /// <param name="model">The model, built for the checkpoint's architecture and class count.</param>
     /// <param name="path">A checkpoint folder, checkpoint root, work dir, safetensors file or Hugging Face-style folder.</param>
     /// <param name="useEma">Load the EMA hook's averaged weights (<c>ema.*</c>) of a trainer checkpoint instead of <c>model.*</c>.</param>
-    /// <param name="pretrainedKeyMap">The architecture's map from reference checkpoints' keys (torchvision, timm), used when no key of the file is one of the model's.</param>
+    /// <param name="pretrainedKeyMap">The architecture's map from reference checkpoints' keys, used when the file's keys are neither the model's nor a known layout.</param>
     /// <returns>The file or folder the weights were read from.</returns>
     /// <exception cref="FileNotFoundException">Nothing to load at <paramref name="path"/>.</exception>
     /// <exception cref="ArgumentException">The weights do not fit the model (the message lists every mismatch), or <paramref name="useEma"/> finds no EMA weights.</exception>
@@ -31,13 +31,13 @@ public static class CheckpointWeights
         Func<string, string?>? keyMap = null;
         if (File.Exists(source))
         {
-            keyMap = ChooseKeyMap(source, ModelKeys(model), useEma, pretrainedKeyMap);
+            keyMap = ChooseKeyMap(source, ModelKeys(model), useEma);
         }
         else if (useEma)
         {
             throw new ArgumentException($"--ema needs a trainer checkpoint (with ema.* tensors); {path} is not one.");
         }
-        WeightLoader.Load(model, source, WeightLoadPolicy.Strict, keyMap);
+        PretrainedWeights.Load(model, source, new WeightLoadOptions { KeyMap = keyMap, FallbackKeyMap = pretrainedKeyMap, Strict = true, SkipMismatchedClassifier = false });
         return source;
     }
 
@@ -74,13 +74,9 @@ public static class CheckpointWeights
         return model.state_dict().Keys.ToHashSet(StringComparer.Ordinal);
     }
 
-    private static Func<string, string?>? ChooseKeyMap(string file, HashSet<string> modelKeys, bool useEma, Func<string, string?>? pretrainedKeyMap)
+    private static Func<string, string?>? ChooseKeyMap(string file, HashSet<string> modelKeys, bool useEma)
     {
-        IReadOnlyList<string> keys;
-        using (var reader = new SafeTensorsFile(file))
-        {
-            keys = reader.Keys;
-        }
+        var keys = StateDictFile.ReadKeys(file);
         var prefix = useEma ? EMAHook.TensorPrefix : Checkpoint.ModelPrefix;
         var matchesModel = keys.Any(modelKeys.Contains);
         // A trainer checkpoint keeps the model under "model." next to optimizer and hook tensors: load that part only.
@@ -92,6 +88,7 @@ public static class CheckpointWeights
         {
             throw new ArgumentException($"--ema: {file} holds no EMA weights ({EMAHook.TensorPrefix}* tensors); was the model trained with the EMA hook?");
         }
-        return matchesModel ? null : pretrainedKeyMap;
+        // Null lets the loader keep matching keys, or map a known layout (torchvision, timm, MMPreTrain, CAS-ViT), or fall back to the architecture's map.
+        return null;
     }
 }

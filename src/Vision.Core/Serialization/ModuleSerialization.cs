@@ -26,14 +26,15 @@ public static class ModuleSerialization
     }
 
     /// <summary>
-    /// Loads a safetensors file written by <see cref="save"/> (or by Python) into the module in place. Strict loading
+    /// Loads a state dict file into the module in place: a safetensors file written by <see cref="save"/> (or by Python), or
+    /// a <c>torch.save(model.state_dict(), path)</c> checkpoint (recognised by content, see <see cref="StateDictFile"/>). Strict loading
     /// throws on missing or unexpected keys; shape mismatches always throw; on any error the module is unchanged.
     /// </summary>
-    /// <exception cref="InvalidDataException">The file is not valid safetensors (the message names the file).</exception>
+    /// <exception cref="InvalidDataException">The file is damaged or in no format Vision reads (the message names the file).</exception>
     /// <exception cref="ArgumentException">The keys or shapes do not fit the module (every problem is listed).</exception>
     public static IncompatibleKeys load(this Module module, string path, bool strict = true)
     {
-        var state = SafeTensors.Load(path);
+        var state = StateDictFile.Load(path);
         try
         {
             return module.load_state_dict(state, strict);

@@ -121,7 +121,8 @@ public static unsafe class SafeTensors
         return new SafeTensorInfo(dtype, tensor.shape, 0, 0);
     }
 
-    private static void WriteData(Stream stream, Tensor tensor, long bytes)
+    /// <summary>Writes the <paramref name="bytes"/> bytes of <paramref name="tensor"/>'s elements, row-major, copying only when it is not a dense CPU tensor.</summary>
+    internal static void WriteData(Stream stream, Tensor tensor, long bytes)
     {
         if (bytes == 0)
         {
@@ -138,7 +139,8 @@ public static unsafe class SafeTensors
         }
     }
 
-    private static void WriteAtomically(string target, Action<FileStream> write)
+    /// <summary>Runs <paramref name="write"/> on a temporary file next to <paramref name="target"/> and renames it over <paramref name="target"/> once complete.</summary>
+    internal static void WriteAtomically(string target, Action<FileStream> write)
     {
         var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         try

@@ -303,8 +303,8 @@ public sealed class Experiment : IDisposable
             DropPathRate = Number(section, "drop_path_rate", 0.0),
             Loss = ComponentBuilder.IsEmpty(lossSection) ? null : ComponentBuilder.Build<ClsLoss>(lossSection, Registries.Losses, BuildArguments.None),
             // Lists become "a,b,c", the form ModelOptions reads (out_indices).
-            Overrides = section.GetSection("overrides").GetChildren().ToDictionary(
-                c => c.Key, c => c.Value ?? string.Join(",", ComponentBuilder.Items(c).Select(i => i.Value))),
+            Overrides = WithCheckpointOverrides(section, section.GetSection("overrides").GetChildren().ToDictionary(
+                c => c.Key, c => c.Value ?? string.Join(",", ComponentBuilder.Items(c).Select(i => i.Value)))),
         };
         ImageClassifier model;
         try
@@ -321,7 +321,7 @@ public sealed class Experiment : IDisposable
         {
             try
             {
-                WeightLoader.Load(model, pretrained, WeightLoadPolicy.Adapt, ModelRegistry.Get(name).PretrainedKeyMap);
+                PretrainedWeights.Load(model, pretrained, new WeightLoadOptions { FallbackKeyMap = ModelRegistry.Get(name).PretrainedKeyMap });
             }
             catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException)
             {
@@ -357,6 +357,27 @@ public sealed class Experiment : IDisposable
 
     private static double[] PerChannel(double[] values, int channels) =>
         values.Length == 1 ? Enumerable.Repeat(values[0], channels).ToArray() : values;
+
+    // The pretrained checkpoint can decide settings its weights need (an official CAS-ViT's dist_head); the config's own win.
+    private static Dictionary<string, string> WithCheckpointOverrides(IConfigurationSection section, Dictionary<string, string> overrides)
+    {
+        if (section["pretrained"] is not { Length: > 0 } pretrained)
+        {
+            return overrides;
+        }
+        try
+        {
+            foreach (var (key, value) in PretrainedWeights.ImpliedOverrides(pretrained))
+            {
+                overrides.TryAdd(key, value);
+            }
+            return overrides;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ConfigException($"{section.Path}:pretrained", e.Message, e);
+        }
+    }
 
     private Optimizer BuildOptimizer(Vision.nn.Module<Tensor, Tensor> model)
     {

@@ -5,29 +5,29 @@ using Vision.Serialization;
 namespace Vision.Models.Weights;
 
 /// <summary>
-/// Loads pretrained weights from safetensors into a model: key mapping, adaptation (e.g. position-embedding resizing
-/// through <see cref="IAdaptsPretrainedWeights"/>), skipping a classifier of another class count, and a report of what
-/// did not match.
+/// Loads pretrained weights from a PyTorch checkpoint (<c>.pth</c>/<c>.pt</c>/<c>.bin</c>, <c>torch.save</c>'s zip
+/// format) or safetensors into a model: key mapping (chosen from the checkpoint's keys among
+/// <see cref="CheckpointLayouts"/>, or given), adaptation (e.g. position-embedding resizing through
+/// <see cref="IAdaptsPretrainedWeights"/>), skipping a classifier of another class count, and a report of what did
+/// not match.
 /// </summary>
 /// <remarks>
-/// Exporting weights from PyTorch (torchvision, timm or MMPreTrain) is one line with the <c>safetensors</c> package:
+/// A torchvision, timm, MMPreTrain or official CAS-ViT checkpoint loads as published:
 /// <code>
-/// safetensors.torch.save_file(model.state_dict(), "resnet50.safetensors")
+/// var model = ModelRegistry.Create("vit-base-p32", num_classes: 3);
+/// PretrainedWeights.Load(model, "vit-base-p32_in21k-pre-3rdparty_ft-in1k-384.pth", new() { Log = Console.WriteLine });
 /// </code>
-/// (for MMPreTrain checkpoints, <c>torch.load(path)["state_dict"]</c>; tensors that share storage need
-/// <c>{k: v.contiguous() for k, v in sd.items()}</c>). Load the file with the architecture's key map:
-/// <code>
-/// var model = ModelRegistry.Create("resnet50", num_classes: 3);
-/// PretrainedWeights.Load(model, "resnet50.safetensors", new() { KeyMap = ModelRegistry.Get("resnet50").PretrainedKeyMap, Log = Console.WriteLine });
-/// </code>
+/// The file's format is recognised by content, whatever its extension; pickled globals other than tensors and plain
+/// containers are refused, as by <c>torch.load(weights_only=True)</c>.
 /// </remarks>
 public static class PretrainedWeights
 {
     /// <summary>
-    /// Loads the safetensors file <paramref name="path"/>, or a directory holding a sharded checkpoint
-    /// (<c>model.safetensors.index.json</c>) or a <c>model.safetensors</c>, into <paramref name="model"/>.
+    /// Loads the checkpoint file <paramref name="path"/> (PyTorch zip or safetensors, by content), or a directory holding
+    /// a sharded checkpoint (<c>model.safetensors.index.json</c>) or a <c>model.safetensors</c>, into <paramref name="model"/>.
     /// </summary>
     /// <exception cref="FileNotFoundException">There is no checkpoint at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is damaged, refused (a pickled global that is not weights) or in no format Vision reads.</exception>
     /// <exception cref="ArgumentException">The checkpoint does not fit the model (see <see cref="Load(Module, IReadOnlyDictionary{string, Tensor}, WeightLoadOptions?)"/>).</exception>
     public static WeightLoadResult Load(Module model, string path, WeightLoadOptions? options = null)
     {
@@ -46,7 +46,9 @@ public static class PretrainedWeights
 
     /// <summary>
     /// Loads <paramref name="checkpoint"/> (key → tensor, e.g. from <see cref="SafeTensors.Load"/>) into
-    /// <paramref name="model"/>: maps keys, lets <see cref="WeightLoadOptions.Adapter"/> and then every module that
+    /// <paramref name="model"/>: maps keys (<see cref="WeightLoadOptions.KeyMap"/> or <see cref="WeightLoadOptions.KeyMapName"/>
+    /// if given; otherwise none when a key is already the model's, else the detected <see cref="CheckpointLayout"/>,
+    /// else <see cref="WeightLoadOptions.FallbackKeyMap"/>), lets <see cref="WeightLoadOptions.Adapter"/> and then every module that
     /// implements <see cref="IAdaptsPretrainedWeights"/> replace tensors, skips classifier layers of another shape, and
     /// copies everything else in one checked step (nothing is copied when it throws).
     /// </summary>
@@ -61,14 +63,19 @@ public static class PretrainedWeights
         options ??= new WeightLoadOptions();
         using var scope = torch.NewDisposeScope();
 
-        var (weights, dropped) = MapKeys(checkpoint, options.KeyMap);
-        var adapted = Adapt(model, weights, options.Adapter);
         var state = model.state_dict();
+        var (keyMap, layout) = ChooseKeyMap(checkpoint.Keys, state, options);
+        if (layout is not null)
+        {
+            options.Log?.Invoke($"Checkpoint key layout: {layout.Name} ({layout.Description}).");
+        }
+        var (weights, dropped) = MapKeys(checkpoint, keyMap);
+        var adapted = Adapt(model, weights, options.Adapter);
         if (weights.Count > 0 && !weights.Keys.Any(state.ContainsKey))
         {
             throw new ArgumentException(
                 $"None of the checkpoint's {weights.Count} keys (e.g. '{weights.Keys.First()}') is a key of the model (e.g. '{state.Keys.FirstOrDefault()}'); " +
-                "does the checkpoint need a KeyMap (such as the model's ModelInfo.PretrainedKeyMap)?", nameof(checkpoint));
+                $"the key layout is none of {string.Join(", ", CheckpointLayouts.All.Select(l => l.Name))}; does the checkpoint need a KeyMap?", nameof(checkpoint));
         }
 
         var skipped = new List<string>();
@@ -100,7 +107,46 @@ public static class PretrainedWeights
             options.Log?.Invoke($"Unexpected key(s), ignored: {string.Join(", ", incompatible.unexpected_keys)}");
         }
         var loaded = weights.Keys.Where(k => state.ContainsKey(k) && !skipped.Contains(k)).ToList();
-        return new WeightLoadResult(loaded, incompatible.missing_keys, incompatible.unexpected_keys, skipped, adapted, dropped);
+        return new WeightLoadResult(loaded, incompatible.missing_keys, incompatible.unexpected_keys, skipped, adapted, dropped) { Layout = layout?.Name };
+    }
+
+    /// <summary>
+    /// The model overrides a checkpoint file implies, so the model can be built to match it before loading (e.g.
+    /// <c>distillation=true</c> for an official CAS-ViT checkpoint with <c>dist_head.*</c>): empty for directories and
+    /// layouts that imply nothing. Reads only the keys.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is damaged, refused or in no format Vision reads.</exception>
+    public static IReadOnlyDictionary<string, string> ImpliedOverrides(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            return new Dictionary<string, string>();
+        }
+        var keys = StateDictFile.ReadKeys(path).ToHashSet(StringComparer.Ordinal);
+        return CheckpointLayouts.Detect(keys) is { } layout ? layout.ImpliedOverrides(keys) : new Dictionary<string, string>();
+    }
+
+    private static (Func<string, string?>? Map, CheckpointLayout? Layout) ChooseKeyMap(IEnumerable<string> keys, IReadOnlyDictionary<string, Tensor> state, WeightLoadOptions options)
+    {
+        if (options.KeyMap is not null)
+        {
+            return (options.KeyMap, null);
+        }
+        if (options.KeyMapName is { } name)
+        {
+            var named = CheckpointLayouts.Get(name);
+            return (named.KeyMap, named);
+        }
+        // A layout can share some keys with the model (MMPreTrain's ViT has backbone.cls_token, head.layers.head.*),
+        // so it is used when its names fit the model better than the keys as they are.
+        var keyList = keys.ToList();
+        var asIs = keyList.Count(state.ContainsKey);
+        if (CheckpointLayouts.Detect(keyList) is { } layout && keyList.Count(k => layout.KeyMap(k) is { } mapped && state.ContainsKey(mapped)) > asIs)
+        {
+            return (layout.KeyMap, layout);
+        }
+        return asIs > 0 ? (null, null) : (options.FallbackKeyMap, null);
     }
 
     /// <summary>
@@ -112,7 +158,7 @@ public static class PretrainedWeights
     {
         if (File.Exists(path))
         {
-            return SafeTensors.Load(path);
+            return StateDictFile.Load(path);
         }
         if (Directory.Exists(path))
         {

@@ -3,8 +3,18 @@ namespace Vision.Models.Weights;
 /// <summary>How <see cref="PretrainedWeights"/> fits a checkpoint to a model.</summary>
 public sealed record WeightLoadOptions
 {
-    /// <summary>Checkpoint key → model key, or null to drop the key (see <see cref="KeyMaps"/>); null keeps keys as they are.</summary>
+    /// <summary>
+    /// Checkpoint key → model key, or null to drop the key (see <see cref="KeyMaps"/>). When set it is always used;
+    /// when null (the default) keys are kept if any is already the model's, else mapped by the
+    /// <see cref="CheckpointLayouts"/> entry the keys match, else by <see cref="FallbackKeyMap"/>.
+    /// </summary>
     public Func<string, string?>? KeyMap { get; init; }
+
+    /// <summary>The name of a <see cref="CheckpointLayouts"/> entry to map keys with, overriding detection (ignored when <see cref="KeyMap"/> is set).</summary>
+    public string? KeyMapName { get; init; }
+
+    /// <summary>The map for checkpoints whose keys are neither the model's nor a known layout (e.g. the architecture's <see cref="Registry.ModelInfo.PretrainedKeyMap"/>).</summary>
+    public Func<string, string?>? FallbackKeyMap { get; init; }
 
     /// <summary>
     /// Called for every (mapped) key before the modules' own <see cref="IAdaptsPretrainedWeights"/>: returns the tensor

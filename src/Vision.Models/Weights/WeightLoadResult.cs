@@ -13,4 +13,8 @@ public sealed record WeightLoadResult(
     IReadOnlyList<string> UnexpectedKeys,
     IReadOnlyList<string> SkippedKeys,
     IReadOnlyList<string> AdaptedKeys,
-    IReadOnlyList<string> DroppedKeys);
+    IReadOnlyList<string> DroppedKeys)
+{
+    /// <summary>The detected or named <see cref="CheckpointLayout"/> whose key map was used, or null.</summary>
+    public string? Layout { get; init; }
+}

@@ -99,6 +99,24 @@ public sealed class InferCommandTests : IDisposable
     }
 
     [Fact]
+    public void ATorchvisionLayoutPyTorchFileIsRecognisedByContentAndKeys()
+    {
+        // torch.save's format under a .bin name, with torchvision's keys (conv1, layer1.0.conv1, fc): both are detected.
+        var weights = Path.Combine(Root, "resnet18_torchvision.bin");
+        using (var scope = torch.NewDisposeScope())
+        {
+            TorchCheckpoint.Save(model.state_dict().ToDictionary(e => e.Key.StartsWith("head.", StringComparison.Ordinal) ? e.Key[5..] : e.Key[9..], e => e.Value), weights);
+        }
+        var json = Path.Combine(Root, "results.json");
+
+        CliRun.Of("infer", Path.Combine(Root, "images"), "--model", "resnet18", "--checkpoint", weights,
+            "--classes", string.Join(",", Classes), "--img-size", "32", "--json", json).Succeeded();
+
+        using var results = JsonDocument.Parse(File.ReadAllText(json));
+        AssertResultsMatch(ExpectedScores(), results.RootElement, images);
+    }
+
+    [Fact]
     public void AWorkDirLoadsTheModelPartOfItsLatestTrainerCheckpoint()
     {
         var checkpoints = Path.Combine(Root, "work", "checkpoints");
