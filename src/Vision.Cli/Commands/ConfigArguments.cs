@@ -32,7 +32,16 @@ internal sealed class ConfigArguments
 
     /// <summary>Builds the experiment the parsed arguments describe.</summary>
     public Experiment Load(ParseResult result) =>
-        Experiment.FromConfig(Config.FromFile(result.GetRequiredValue(config), result.GetValue(overrides) ?? []), result.GetValue(workDir));
+        Experiment.FromConfig(Config.FromFile(ConfigPath(result), Overrides(result)), WorkDir(result));
+
+    /// <summary>The config file given.</summary>
+    public string ConfigPath(ParseResult result) => result.GetRequiredValue(config);
+
+    /// <summary>The <c>--set</c> overrides given, in order.</summary>
+    public IReadOnlyList<string> Overrides(ParseResult result) => result.GetValue(overrides) ?? [];
+
+    /// <summary>The <c>--work-dir</c> given, or null.</summary>
+    public string? WorkDir(ParseResult result) => result.GetValue(workDir);
 
     /// <summary>Sends the trainer's log and progress bar to <paramref name="output"/> (a terminal gets the live bar).</summary>
     public static Action<TrainerBuilder> WriteTo(TextWriter output)
