@@ -14,7 +14,7 @@ namespace Vision.Engine.Evolve;
 /// A generation's candidate depends only on the seed, its number and the results before it, so a killed run
 /// continued with <see cref="EvolveOptions.Resume"/> gives the results an uninterrupted one would. Processes sharing
 /// the folder each claim the next generation under a file lock (<see cref="EvolveLog"/>). Candidates keep their
-/// logs and <c>config.json</c> in <c>gen_NNNN/</c>; their checkpoints are deleted once scored.
+/// logs and <c>config.json</c> in <c>gen_NNNN/</c> and write no checkpoints.
 /// </remarks>
 /// <example>
 /// <code>
@@ -30,7 +30,8 @@ public static class Evolution
     /// <param name="configure">Changes to every candidate's trainer (a console, extra hooks), or null.</param>
     /// <param name="cancellationToken">Stops after the current candidate's step; that generation is trained again on resume.</param>
     /// <exception cref="ConfigException">The configuration or its <c>evolve</c> section is invalid.</exception>
-    /// <exception cref="InvalidOperationException"><c>evolve.csv</c> has results and <see cref="EvolveOptions.Resume"/> is off.</exception>
+    /// <exception cref="ConfigException">The fitness names a metric validation does not report.</exception>
+    /// <exception cref="IOException"><c>evolve.csv</c> has results and <see cref="EvolveOptions.Resume"/> is off.</exception>
     public static EvolveResult Run(string configPath, EvolveOptions options, Action<TrainerBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(configPath);
@@ -48,7 +49,7 @@ public static class Evolution
         var log = new EvolveLog(folder, space);
         if (!options.Resume && log.Read().Count > 0)
         {
-            throw new InvalidOperationException($"{log.CsvPath} already has results; pass --resume (EvolveOptions.Resume) to continue them, or choose another work dir.");
+            throw new IOException($"{log.CsvPath} already has results; pass --resume (EvolveOptions.Resume) to continue them, or choose another work dir.");
         }
         options.Log?.Invoke($"evolving {string.Join(", ", space.Names)} ({settings.Strategy.ToString().ToLowerInvariant()}, parent {settings.Parent.ToString().ToLowerInvariant()}, fitness {settings.Fitness}) in {folder}");
         var trained = 0;
@@ -107,22 +108,23 @@ public static class Evolution
         EvolveSettings settings, IReadOnlyList<IReadOnlyList<double>> earlierCurves, int generation, double[] values,
         Action<TrainerBuilder>? configure, CancellationToken cancellationToken)
     {
-        var config = Config.FromFile(configPath, [.. options.Overrides, .. Budget(options), .. hyperparameters]);
+        var config = Config.FromFile(configPath, [.. options.Overrides, .. CandidateSettings(options), .. hyperparameters]);
         var hook = new FitnessCurveHook(settings.Fitness, settings.EarlyStopping, earlierCurves);
         FitResult fit;
         using (var experiment = Experiment.FromConfig(config, workDir))
         {
-            fit = experiment.Fit(builder =>
+            try
             {
-                configure?.Invoke(builder);
-                builder.WithHooks(hook);
-            }, cancellationToken);
-        }
-        // The candidate is scored; its weights are not needed (the best config is the product), so free the disk.
-        var checkpoints = Path.Combine(fit.WorkDir, "checkpoints");
-        if (Directory.Exists(checkpoints))
-        {
-            Directory.Delete(checkpoints, recursive: true);
+                fit = experiment.Fit(builder =>
+                {
+                    configure?.Invoke(builder);
+                    builder.WithHooks(hook);
+                }, cancellationToken);
+            }
+            catch (KeyNotFoundException e)
+            {
+                throw new ConfigException("evolve:fitness", e.Message, e);
+            }
         }
         if (fit.Reason == StopReason.Interrupted)
         {
@@ -136,10 +138,16 @@ public static class Evolution
             Math.Max(hook.BudgetIters, fit.Iter), hook.StoppedEarly, hook.Curve);
     }
 
-    private static IEnumerable<string> Budget(EvolveOptions options) =>
-        options.Epochs is { } epochs ? [$"trainer:max_epochs={epochs}", "trainer:max_iters=null"]
-        : options.Iters is { } iters ? [$"trainer:max_iters={iters}", "trainer:max_epochs=null"]
-        : [];
+    // The budget, and no checkpoints: a candidate is scored, not kept (the best config is the product), and an
+    // interrupted one is trained again from the start.
+    private static IEnumerable<string> CandidateSettings(EvolveOptions options) =>
+    [
+        .. options.Epochs is { } epochs ? [$"trainer:max_epochs={epochs}", "trainer:max_iters=null"]
+            : options.Iters is { } iters ? [$"trainer:max_iters={iters}", "trainer:max_epochs=null"]
+            : Array.Empty<string>(),
+        "trainer:checkpoint:interval=0", "trainer:checkpoint:recovery_interval=0", "trainer:checkpoint:save_last=false",
+        "trainer:checkpoint:save_best=null", "trainer:checkpoint:save_on_interrupt=false",
+    ];
 
     private static EvolveResult Finish(string configPath, EvolveOptions options, EvolveSettings settings, EvolveLog log, string folder, int trained, bool interrupted)
     {

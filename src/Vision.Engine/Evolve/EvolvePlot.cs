@@ -5,8 +5,8 @@ namespace Vision.Engine.Evolve;
 
 /// <summary>
 /// The evolution's pictures, drawn with ScottPlot: YOLOv5's <c>plot_evolve</c> (one scatter per hyperparameter,
-/// value against fitness, coloured by generation, the best marked and named in the title) and fitness by generation
-/// with the best so far.
+/// value against fitness, coloured by generation from dark violet (first) to yellow (last) on the viridis scale, the
+/// best marked with a red cross and its value in the title) and fitness by generation with the best so far.
 /// </summary>
 public static class EvolvePlot
 {
@@ -37,6 +37,10 @@ public static class EvolvePlot
             plot.Add.Marker(best.Values[k], best.Fitness, MarkerShape.Cross, 18, Colors.Red);
             plot.Title(string.Create(CultureInfo.InvariantCulture, $"{space.Parameters[k].Name} = {best.Values[k]:G3}"), size: 13);
             plot.XLabel(space.Parameters[k].Name, size: 11);
+            if (space.Parameters[k].IsInteger)
+            {
+                plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+            }
             plot.YLabel("fitness", size: 11);
         }
         multiplot.SavePng(path, columns * PanelWidth, rows * PanelHeight);
@@ -71,6 +75,7 @@ public static class EvolvePlot
             early.MarkerShape = MarkerShape.OpenSquare;
             early.MarkerSize = 11;
         }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title("Fitness by generation");
         plot.XLabel("generation");
         plot.YLabel("fitness");

@@ -70,7 +70,7 @@ public sealed class EvolutionTests : IDisposable
         Assert.True(new FileInfo(result.FitnessPlotFile).Length > 5000);
 
         // Run again without resume: refused, nothing changed.
-        var e = Assert.Throws<InvalidOperationException>(() => Evolution.Run(config, Options("run", generations: 5)));
+        var e = Assert.Throws<IOException>(() => Evolution.Run(config, Options("run", generations: 5)));
         Assert.Contains("--resume", e.Message, StringComparison.Ordinal);
         Assert.Equal(5, Rows(result).Length);
     }
