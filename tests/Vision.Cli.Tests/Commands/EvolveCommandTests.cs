@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace Vision.Cli.Tests.Commands;
@@ -61,6 +62,32 @@ public sealed class EvolveCommandTests : IDisposable
             "--set", "trainer:max_epochs=null", "--work-dir", trainDir).Succeeded();
         var saved = JsonNode.Parse(File.ReadAllText(Path.Combine(trainDir, "config.json")))!;
         Assert.Equal(double.Parse(bestLr, System.Globalization.CultureInfo.InvariantCulture), saved["optim_wrapper"]!["optimizer"]!["lr"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task TwoProcessesSharingAnEvolveFolderTrainEachGenerationOnce()
+    {
+        // Real `vision evolve --resume` processes on one folder: they claim generations under the file lock.
+        Process Start() => Process.Start(new ProcessStartInfo("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "Vision.Cli.dll"), "evolve", ConfigPath, "--generations", "6", "--iters", "1", "--work-dir", EvolveDir, "--resume"])
+        { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        using var first = Start();
+        using var second = Start();
+        var outputs = new List<string>();
+        foreach (var process in new[] { first, second })
+        {
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            await process.WaitForExitAsync(timeout.Token);
+            Assert.True(process.ExitCode == 0, await error + await output);
+            outputs.Add(await output);
+        }
+        var trained = outputs.SelectMany(o => o.Split('\n')).Where(l => l.StartsWith("generation ", StringComparison.Ordinal))
+            .Select(l => int.Parse(l["generation ".Length..l.IndexOf(':')], System.Globalization.CultureInfo.InvariantCulture)).Order();
+        Assert.Equal([0, 1, 2, 3, 4, 5], trained);
+        var generations = File.ReadAllLines(Path.Combine(EvolveDir, "evolve.csv")).Skip(1).Select(l => l.Split(',')[0]).Order();
+        Assert.Equal(["0", "1", "2", "3", "4", "5"], generations);
     }
 
     [Fact]
