@@ -27,7 +27,7 @@ public static class VisionCli
     /// <summary>Builds the root command with every subcommand; <c>--help</c> and <c>--version</c> come with it.</summary>
     public static RootCommand CreateRootCommand()
     {
-        var root = new RootCommand("vision: train and test image classifiers from config files, list models, prepare image datasets and classify images with Vision (libtorch for .NET).")
+        var root = new RootCommand("vision: train and test image classifiers from config files, evolve their hyperparameters, list models, prepare image datasets and classify images with Vision (libtorch for .NET).")
         {
             // Help says "vision" however the code is hosted (dotnet run, the tool, a test runner).
             HelpName = ToolName,

@@ -20,7 +20,11 @@ internal sealed class ConfigArguments
         Description = "Change a config value, PATH=VALUE with ':' between keys, e.g. --set optim_wrapper:optimizer:lr=0.01 --set trainer:max_epochs=5.",
     };
 
-    private readonly Option<string> workDir = new("--work-dir") { Description = "Where checkpoints, logs and reports go; default trainer.work_dir, else work_dirs/{config name}." };
+    private readonly Option<string> workDir;
+
+    /// <summary>Creates the arguments; <paramref name="workDirDescription"/> replaces the help of <c>--work-dir</c> where a command uses it differently.</summary>
+    public ConfigArguments(string workDirDescription = "Where checkpoints, logs and reports go; default trainer.work_dir, else work_dirs/{config name}.") =>
+        workDir = new Option<string>("--work-dir") { Description = workDirDescription };
 
     /// <summary>Adds the config argument and the shared options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)

@@ -19,7 +19,7 @@ public static class EvolveCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var shared = new ConfigArguments();
+        var shared = new ConfigArguments("Where evolve.csv, the candidates' logs, the best config and the plots go; default work_dirs/{config name}_evolve.");
         var generations = new Option<int>("--generations") { Description = "Generations in all, those already in evolve.csv included.", Required = true };
         var epochs = new Option<int?>("--epochs") { Description = "Each candidate's budget in epochs (trainer.max_epochs)." };
         var iters = new Option<long?>("--iters") { Description = "Each candidate's budget in iterations (trainer.max_iters)." };
