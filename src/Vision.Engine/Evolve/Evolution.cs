@@ -83,8 +83,8 @@ public static class Evolution
 
     /// <summary>
     /// Generation <paramref name="generation"/>'s hyperparameters: the configuration's own for generation 0, otherwise
-    /// a mutated parent from <paramref name="records"/> (the starting values when there are none yet) or, for random
-    /// search, a uniform draw.
+    /// a mutated parent from the scored <paramref name="records"/> (the starting values when there are none yet; a
+    /// diverged candidate has no fitness and is never a parent) or, for random search, a uniform draw.
     /// </summary>
     public static double[] Propose(int generation, IReadOnlyList<EvolveRecord> records, IReadOnlyList<double> start, EvolveSettings settings, long seed)
     {
@@ -99,8 +99,8 @@ public static class Evolution
         {
             return GeneticSearch.Sample(start, settings.Space, random);
         }
-        var parent = records.Count == 0 ? [.. start]
-            : GeneticSearch.SelectParent([.. records.Select(r => (r.Fitness, r.Values))], settings.Parent, random);
+        var scored = records.Where(r => double.IsFinite(r.Fitness)).Select(r => (r.Fitness, r.Values)).ToList();
+        var parent = scored.Count == 0 ? [.. start] : GeneticSearch.SelectParent(scored, settings.Parent, random);
         return GeneticSearch.Mutate(parent, settings.Space, random);
     }
 
@@ -124,6 +124,12 @@ public static class Evolution
             catch (KeyNotFoundException e)
             {
                 throw new ConfigException("evolve:fitness", e.Message, e);
+            }
+            catch (NonFiniteLossException e)
+            {
+                // Diverged: a result with no fitness, never a parent nor the best, and the search goes on.
+                return new EvolveRecord(generation, double.NaN, new Dictionary<string, double>(), values, e.Iter + 1,
+                    Math.Max(hook.BudgetIters, e.Iter + 1), false, hook.Curve);
             }
         }
         if (fit.Reason == StopReason.Interrupted)
@@ -157,7 +163,7 @@ public static class Evolution
             throw new OperationCanceledException("the evolution was cancelled before its first generation finished.");
         }
         var space = settings.Space;
-        var best = records.OrderByDescending(r => r.Fitness).ThenBy(r => r.Generation).First();
+        var best = records.Where(r => double.IsFinite(r.Fitness)).OrderByDescending(r => r.Fitness).ThenBy(r => r.Generation).FirstOrDefault() ?? records[0];
         // The best as what the user passes to train: their own overrides (not the evolve settings) and the hyperparameters.
         var overrides = options.Overrides.Where(o => !o.StartsWith("evolve", StringComparison.OrdinalIgnoreCase)).Concat(space.Overrides(best.Values)).ToList();
         var overridesFile = Path.Combine(folder, "best_overrides.txt");
@@ -176,6 +182,7 @@ public static class Evolution
 
     private static string Describe(EvolveRecord record, SearchSpace space) =>
         string.Create(CultureInfo.InvariantCulture, $"generation {record.Generation}: fitness {record.Fitness:0.#####}") +
+        (double.IsNaN(record.Fitness) ? " (diverged: the loss was not finite)" : "") +
         (record.StoppedEarly ? string.Create(CultureInfo.InvariantCulture, $" (stopped early after {record.Iters} of {record.BudgetIters} iterations)") : "") +
         " | " + string.Join(", ", space.Names.Select((n, i) => $"{n}={SearchSpace.Format(record.Values[i])}"));
 }

@@ -30,11 +30,14 @@ public static class EvolvePlot
         for (var k = 0; k < count; k++)
         {
             var plot = multiplot.GetPlot(k);
-            foreach (var record in records)
+            foreach (var record in records.Where(r => double.IsFinite(r.Fitness)))
             {
                 plot.Add.Marker(record.Values[k], record.Fitness, MarkerShape.FilledCircle, 7, colormap.GetColor(record.Generation / (double)lastGeneration));
             }
-            plot.Add.Marker(best.Values[k], best.Fitness, MarkerShape.Cross, 18, Colors.Red);
+            if (double.IsFinite(best.Fitness))
+            {
+                plot.Add.Marker(best.Values[k], best.Fitness, MarkerShape.Cross, 18, Colors.Red);
+            }
             plot.Title(string.Create(CultureInfo.InvariantCulture, $"{space.Parameters[k].Name} = {best.Values[k]:G3}"), size: 13);
             plot.XLabel(space.Parameters[k].Name, size: 11);
             if (space.Parameters[k].IsInteger)
@@ -46,11 +49,11 @@ public static class EvolvePlot
         multiplot.SavePng(path, columns * PanelWidth, rows * PanelHeight);
     }
 
-    /// <summary>Writes <c>evolve_fitness.png</c>: each generation's fitness and the best so far.</summary>
+    /// <summary>Writes <c>evolve_fitness.png</c>: each generation's fitness and the best so far (diverged candidates, without fitness, are left out).</summary>
     public static void SaveFitness(string path, IReadOnlyList<EvolveRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var ordered = records.OrderBy(r => r.Generation).ToList();
+        var ordered = records.Where(r => double.IsFinite(r.Fitness)).OrderBy(r => r.Generation).ToList();
         double[] generations = [.. ordered.Select(r => (double)r.Generation)];
         double[] fitness = [.. ordered.Select(r => r.Fitness)];
         var bestSoFar = new double[fitness.Length];

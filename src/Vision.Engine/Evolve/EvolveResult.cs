@@ -2,7 +2,7 @@ namespace Vision.Engine.Evolve;
 
 /// <summary>The outcome of <see cref="Evolution.Run"/>.</summary>
 /// <param name="Records">All results in <c>evolve.csv</c>, by generation (those of other processes sharing it included).</param>
-/// <param name="Best">The result with the highest fitness (the earliest of equals).</param>
+/// <param name="Best">The result with the highest fitness (the earliest of equals; generation 0 if every candidate diverged).</param>
 /// <param name="Space">The searched hyperparameters (the order of <see cref="EvolveRecord.Values"/>).</param>
 /// <param name="CsvFile">The path of <c>evolve.csv</c>.</param>
 /// <param name="BestOverridesFile">The best hyperparameters as a response file of <c>--set</c> lines (<c>vision train config.json @best_overrides.txt</c>).</param>

@@ -117,6 +117,18 @@ public sealed class EvolutionTests : IDisposable
         Assert.Equal(3, result.Records.Select(r => r.Values[0]).Distinct().Count());
     }
 
+    [Fact]
+    public void ADivergedCandidateIsRecordedWithoutFitnessAndTheSearchGoesOn()
+    {
+        // lr 1e30 makes the loss infinite within a step or two; the trainer stops with NonFiniteLossException.
+        var result = Evolution.Run(config, Options("diverged", generations: 2, resume: false, epochs: 1,
+            "optim_wrapper:optimizer:lr=1e30", "evolve:space:lr=[1, 1e20, 1e30]", "evolve:keys=[\"lr\"]"));
+        Assert.All(result.Records, r => Assert.True(double.IsNaN(r.Fitness) && r.Metrics.Count == 0 && r.Iters <= 4));
+        Assert.Equal(0, result.Best.Generation);
+        Assert.True(File.Exists(result.PlotFile));
+        Assert.All(new EvolveLog(Path.Combine(files.Root, "diverged"), result.Space).Read(), r => Assert.True(double.IsNaN(r.Fitness)));
+    }
+
     private sealed class CancelAfterIterations(CancellationTokenSource cancel, int iterations) : Hook
     {
         private int seen;
