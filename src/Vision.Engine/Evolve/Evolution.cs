@@ -29,8 +29,7 @@ public static class Evolution
     /// <param name="options">Generations, budget, seed, overrides, folder, resume.</param>
     /// <param name="configure">Changes to every candidate's trainer (a console, extra hooks), or null.</param>
     /// <param name="cancellationToken">Stops after the current candidate's step; that generation is trained again on resume.</param>
-    /// <exception cref="ConfigException">The configuration or its <c>evolve</c> section is invalid.</exception>
-    /// <exception cref="ConfigException">The fitness names a metric validation does not report.</exception>
+    /// <exception cref="ConfigException">The configuration or its <c>evolve</c> section is invalid, or the fitness names a metric validation does not report.</exception>
     /// <exception cref="IOException"><c>evolve.csv</c> has results and <see cref="EvolveOptions.Resume"/> is off.</exception>
     public static EvolveResult Run(string configPath, EvolveOptions options, Action<TrainerBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
