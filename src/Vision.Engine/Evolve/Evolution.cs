@@ -108,6 +108,12 @@ public static class Evolution
         Action<TrainerBuilder>? configure, CancellationToken cancellationToken)
     {
         var config = Config.FromFile(configPath, [.. options.Overrides, .. CandidateSettings(options), .. hyperparameters]);
+        // Experiment initialises the model before the trainer seeds the generator, whose state at that point depends on
+        // what ran before in this process (libtorch seeds it at random on start). Seeding here gives every candidate
+        // the same initial weights, in any process, so candidates differ only by their hyperparameters.
+        var seed = long.TryParse(config.GetSection("trainer:seed").Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var trainerSeed)
+            ? trainerSeed : options.Seed;
+        torch.manual_seed(unchecked((ulong)seed));
         var hook = new FitnessCurveHook(settings.Fitness, settings.EarlyStopping, earlierCurves);
         FitResult fit;
         using (var experiment = Experiment.FromConfig(config, workDir))
