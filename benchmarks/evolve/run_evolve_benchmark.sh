@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Evolution vs random search vs the base config on a Fashion-MNIST subset with a fixed budget, 3 seeds each.
-# usage: benchmarks/evolve/run_evolve_benchmark.sh [GENERATIONS] [EPOCHS]   (from the repository root, after a Release build)
+# usage: benchmarks/evolve/run_evolve_benchmark.sh [GENERATIONS] [EPOCHS]   (from the repository root, after a Release build;
+# VISION_CLI=path/to/Vision.Cli.dll runs a copy of the tool, so rebuilding meanwhile does not change it)
 # Every candidate trains ResNet-18 for EPOCHS epochs on 1,000 images and is scored on 1,000 held-out images. Seed s
 # sets both the evolution seed and trainer.seed, so generation 0 of every search with seed s is the base config.
 # The best config of each search (and the base) is then trained again with an unseen trainer seed (s + 100) under

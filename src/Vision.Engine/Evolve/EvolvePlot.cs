@@ -68,6 +68,7 @@ public static class EvolvePlot
         var line = plot.Add.ScatterLine(generations, bestSoFar);
         line.LegendText = "best so far";
         line.LineWidth = 2;
+        line.ConnectStyle = ConnectStyle.StepHorizontal;
         var stopped = ordered.Where(r => r.StoppedEarly).ToList();
         if (stopped.Count > 0)
         {
