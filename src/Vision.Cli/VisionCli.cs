@@ -23,12 +23,13 @@ public static class VisionCli
         InferCommand.Create(),
         LaunchCommand.Create(),
         ConvertCommand.Create(),
+        EvolveCommand.Create(),
     ];
 
     /// <summary>Builds the root command with every subcommand; <c>--help</c> and <c>--version</c> come with it.</summary>
     public static RootCommand CreateRootCommand()
     {
-        var root = new RootCommand("vision: train and test image classifiers from config files, list models, prepare image datasets, classify images and convert PyTorch checkpoints with Vision (libtorch for .NET).")
+        var root = new RootCommand("vision: train and test image classifiers from config files, evolve their hyperparameters, launch distributed runs, list models, prepare image datasets, classify images and convert PyTorch checkpoints with Vision (libtorch for .NET).")
         {
             // Help says "vision" however the code is hosted (dotnet run, the tool, a test runner).
             HelpName = ToolName,

@@ -6,7 +6,7 @@ public sealed class RootCommandTests
     public void HelpListsEveryCommandAndExitsZero()
     {
         var run = CliRun.Of("--help").Succeeded();
-        foreach (var command in new[] { "train", "test", "list-models", "split-dataset", "mean-std", "infer", "convert" })
+        foreach (var command in new[] { "train", "test", "list-models", "split-dataset", "mean-std", "infer", "convert", "evolve", "launch" })
         {
             Assert.Contains(command, run.Out);
         }
@@ -20,6 +20,7 @@ public sealed class RootCommandTests
     [InlineData("split-dataset", "--mode")]
     [InlineData("mean-std", "--json")]
     [InlineData("infer", "--checkpoint")]
+    [InlineData("evolve", "--generations")]
     public void EachCommandHasHelpNamingItsOptions(string command, string option)
     {
         var run = CliRun.Of(command, "--help").Succeeded();

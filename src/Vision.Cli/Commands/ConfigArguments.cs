@@ -20,7 +20,11 @@ internal sealed class ConfigArguments
         Description = "Change a config value, PATH=VALUE with ':' between keys, e.g. --set optim_wrapper:optimizer:lr=0.01 --set trainer:max_epochs=5.",
     };
 
-    private readonly Option<string> workDir = new("--work-dir") { Description = "Where checkpoints, logs and reports go; default trainer.work_dir, else work_dirs/{config name}." };
+    private readonly Option<string> workDir;
+
+    /// <summary>Creates the arguments; <paramref name="workDirDescription"/> replaces the help of <c>--work-dir</c> where a command uses it differently.</summary>
+    public ConfigArguments(string workDirDescription = "Where checkpoints, logs and reports go; default trainer.work_dir, else work_dirs/{config name}.") =>
+        workDir = new Option<string>("--work-dir") { Description = workDirDescription };
 
     private readonly Option<int> threads = new Option<int>("--threads")
     {
@@ -39,13 +43,22 @@ internal sealed class ConfigArguments
     /// <summary>Builds the experiment the parsed arguments describe.</summary>
     public Experiment Load(ParseResult result)
     {
-        var experiment = Experiment.FromConfig(Config.FromFile(result.GetRequiredValue(config), result.GetValue(overrides) ?? []), result.GetValue(workDir));
+        var experiment = Experiment.FromConfig(Config.FromFile(ConfigPath(result), Overrides(result)), WorkDir(result));
         if (result.GetResult(threads) is not null)
         {
             experiment.Options.NumThreads = result.GetValue(threads);
         }
         return experiment;
     }
+
+    /// <summary>The config file given.</summary>
+    public string ConfigPath(ParseResult result) => result.GetRequiredValue(config);
+
+    /// <summary>The <c>--set</c> overrides given, in order.</summary>
+    public IReadOnlyList<string> Overrides(ParseResult result) => result.GetValue(overrides) ?? [];
+
+    /// <summary>The <c>--work-dir</c> given, or null.</summary>
+    public string? WorkDir(ParseResult result) => result.GetValue(workDir);
 
     /// <summary>Sends the trainer's log and progress bar to <paramref name="output"/> (a terminal gets the live bar).</summary>
     public static Action<TrainerBuilder> WriteTo(TextWriter output)

@@ -20,8 +20,8 @@ public sealed class ExperimentTests : IDisposable
 
     public ExperimentTests()
     {
-        WriteQuadrantFolder("data/train", perClass: 16, seed: 1);
-        WriteQuadrantFolder("data/val", perClass: 4, seed: 2);
+        QuadrantImages.Write(Path.Combine(files.Root, "data/train"), perClass: 16, seed: 1);
+        QuadrantImages.Write(Path.Combine(files.Root, "data/val"), perClass: 4, seed: 2);
     }
 
     public void Dispose() => files.Dispose();
@@ -246,27 +246,5 @@ public sealed class ExperimentTests : IDisposable
         var e = Assert.Throws<ConfigException>(() => experiment.CreateTrainer().Build().Dispose());
         Assert.StartsWith(expectedStart, e.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(WorkDir, "checkpoints")));
-    }
-
-    private void WriteQuadrantFolder(string relative, int perClass, int seed)
-    {
-        var random = new Random(seed);
-        for (var label = 0; label < 4; label++)
-        {
-            var folder = Path.Combine(files.Root, relative, label.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            Directory.CreateDirectory(folder);
-            for (var n = 0; n < perClass; n++)
-            {
-                var pixels = new byte[8 * 8 * 3];
-                for (var i = 0; i < pixels.Length; i++)
-                {
-                    var (y, x) = (i / 24, i / 3 % 8);
-                    var bright = (y / 4) * 2 + x / 4 == label;
-                    pixels[i] = (byte)((bright ? 190 : 60) + random.Next(-30, 31));
-                }
-                using var image = torch.tensor<byte>(pixels, [8, 8, 3]);
-                ImageIO.Write(Path.Combine(folder, $"{n}.png"), image);
-            }
-        }
     }
 }
