@@ -21,6 +21,7 @@ public static class VisionCli
         SplitDatasetCommand.Create(),
         MeanStdCommand.Create(),
         InferCommand.Create(),
+        PlotCurvesCommand.Create(),
     ];
 
     /// <summary>Builds the root command with every subcommand; <c>--help</c> and <c>--version</c> come with it.</summary>

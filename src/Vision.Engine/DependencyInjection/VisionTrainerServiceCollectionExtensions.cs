@@ -14,6 +14,7 @@ using Vision.Engine.Logging;
 using Vision.Engine.Optim;
 using Vision.Engine.Schedulers;
 using Vision.Engine.Training;
+using Vision.Engine.Visualization;
 using Vision.Models;
 using Vision.nn;
 using F = Vision.nn.functional;
@@ -72,6 +73,7 @@ public static class VisionTrainerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, ProgressBarHook>(sp => new ProgressBarHook(sp.GetRequiredService<IAnsiConsole>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, ParamSchedulerHook>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, CheckpointHook>(_ => new CheckpointHook()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, TrainingCurvesHook>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IScalarWriter, JsonLinesScalarWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IScalarWriter, CsvScalarWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IScalarWriter, TensorBoardScalarWriter>());

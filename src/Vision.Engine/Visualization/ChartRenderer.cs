@@ -1,0 +1,51 @@
+using ScottPlot;
+
+namespace Vision.Engine.Visualization;
+
+/// <summary>
+/// The look shared by every chart Vision draws with ScottPlot: white background, legend to the right of the data
+/// (never over it), compact numbers on the axes, DejaVu Sans, and PNG files.
+/// </summary>
+internal static class ChartRenderer
+{
+    /// <summary>Series with at most this many points also get a marker per point, so short runs stay readable.</summary>
+    public const int MaxMarkedPoints = 50;
+
+    public const string FontName = "DejaVu Sans";
+
+    public const int LineChartWidth = 800;
+    public const int LineChartHeight = 450;
+
+    /// <summary>Draws <paramref name="chart"/>'s lines into a PNG at <paramref name="path"/>.</summary>
+    public static void SaveLineChart(CurveChart chart, string path)
+    {
+        var plot = NewPlot(chart.Title, chart.XLabel, chart.YLabel);
+        foreach (var series in chart.Series)
+        {
+            var line = plot.Add.Scatter(series.Points.Select(p => p.X).ToArray(), series.Points.Select(p => p.Y).ToArray());
+            line.LegendText = series.Label;
+            line.LineWidth = 2;
+            line.MarkerSize = series.Points.Count <= MaxMarkedPoints ? 6 : 0;
+        }
+        var values = chart.Series.SelectMany(s => s.Points).Select(p => Math.Abs(p.Y)).Where(v => v > 0).ToList();
+        // Learning rates are 1e-3 … 1e-6: fixed-point labels would all read 0.000.
+        if (values.Count > 0 && values.Max() < 1e-2)
+        {
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => v == 0 ? "0" : v.ToString("0.0#e+0", System.Globalization.CultureInfo.InvariantCulture) };
+        }
+        plot.ShowLegend(Edge.Right);
+        plot.SavePng(path, LineChartWidth, LineChartHeight);
+    }
+
+    /// <summary>A plot with the title and axis labels set.</summary>
+    public static Plot NewPlot(string title, string xLabel, string yLabel)
+    {
+        var plot = new Plot();
+        // A sans-serif face every Debian machine has (fonts-dejavu-core); ScottPlot's default may resolve to a serif one.
+        plot.Font.Set(FontName);
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        return plot;
+    }
+}
