@@ -2,13 +2,15 @@ using System.CommandLine;
 using Spectre.Console;
 using Vision.Cli.Output;
 using Vision.Engine.Evaluation;
+using Vision.Engine.Visualization;
 
 namespace Vision.Cli.Commands;
 
 /// <summary>
 /// <c>vision test &lt;config&gt; &lt;checkpoint&gt;</c>: evaluates a checkpoint on the config's test data (its
 /// validation data when it has none) with the config's evaluators, and writes the report
-/// (<c>{work_dir}/test/evaluation.json</c> and <c>.md</c>; MMPreTrain's <c>tools/test.py</c>).
+/// (<c>{work_dir}/test/evaluation.json</c> and <c>.md</c>; MMPreTrain's <c>tools/test.py</c>) with its charts: the
+/// confusion matrix as counts and row-normalised, and per-class precision/recall/F1 bars.
 /// </summary>
 public static class TestCommand
 {
@@ -30,7 +32,15 @@ public static class TestCommand
             var report = experiment.Test(result.GetRequiredValue(checkpoint), ConfigArguments.WriteTo(output));
             var console = CliConsole.Create(output);
             console.Write(CliConsole.Metrics(report.Metrics));
-            console.WriteLine($"report: {Path.Combine(Path.GetFullPath(experiment.Options.WorkDir), "test", EvaluationReport.MarkdownFileName)}");
+            var folder = Path.Combine(Path.GetFullPath(experiment.Options.WorkDir), "test");
+            console.WriteLine($"report: {Path.Combine(folder, EvaluationReport.MarkdownFileName)}");
+            foreach (var chart in new[] { EvaluationCharts.ConfusionMatrixFileName, EvaluationCharts.NormalizedConfusionMatrixFileName, EvaluationCharts.PerClassFileName })
+            {
+                if (File.Exists(Path.Combine(folder, chart)))
+                {
+                    console.WriteLine($"chart: {Path.Combine(folder, chart)}");
+                }
+            }
             return 0;
         });
         return command;

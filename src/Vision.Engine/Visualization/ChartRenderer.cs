@@ -37,6 +37,32 @@ internal static class ChartRenderer
         plot.SavePng(path, LineChartWidth, LineChartHeight);
     }
 
+    /// <summary>
+    /// Puts one tick per class on <paramref name="axis"/> at <paramref name="position"/>(class index), labelled with the
+    /// class name, vertical when <paramref name="rotate"/> so long names do not run into each other.
+    /// </summary>
+    public static void ClassTicks(IAxis axis, IReadOnlyList<string> classes, Func<int, double> position, float fontSize, bool rotate)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        for (var i = 0; i < classes.Count; i++)
+        {
+            ticks.AddMajor(position(i), classes[i]);
+        }
+        axis.TickGenerator = ticks;
+        axis.TickLabelStyle.FontSize = fontSize;
+        if (rotate)
+        {
+            axis.TickLabelStyle.Rotation = -90;
+            axis.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            // ScottPlot sizes an axis for horizontal labels: reserve the length of the longest name plus the axis title.
+            axis.MinimumSize = LabelLength(classes, fontSize) + 2.2f * fontSize + 12;
+        }
+    }
+
+    /// <summary>About how many pixels the longest of <paramref name="labels"/> takes at <paramref name="fontSize"/>.</summary>
+    public static float LabelLength(IEnumerable<string> labels, float fontSize) =>
+        0.62f * fontSize * labels.Select(l => l.Length).DefaultIfEmpty(0).Max();
+
     /// <summary>A plot with the title and axis labels set.</summary>
     public static Plot NewPlot(string title, string xLabel, string yLabel)
     {

@@ -28,7 +28,7 @@ public sealed class TrainTestCommandTests : IDisposable
               "train_dataloader": { "batch_size": 8, "shuffle": true, "dataset": { "type": "ImageFolder", "root": "{{Data("train")}}" } },
               "val_dataloader": { "batch_size": 9, "dataset": { "type": "ImageFolder", "root": "{{Data("val")}}" } },
               "optim_wrapper": { "optimizer": { "type": "AdamW", "lr": 0.001 } },
-              "val_evaluator": [ { "type": "Accuracy" }, { "type": "SingleLabelMetric" } ],
+              "val_evaluator": [ { "type": "Accuracy" }, { "type": "SingleLabelMetric" }, { "type": "ConfusionMatrix" } ],
               "trainer": { "max_epochs": 1, "seed": 1, "progress_bar": false, "data_preprocessor": { "mean": [127.5], "std": [127.5] } }
             }
             """);
@@ -65,6 +65,11 @@ public sealed class TrainTestCommandTests : IDisposable
         Assert.Equal(Path.Combine(WorkDir, "test", "evaluation.md"), report);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(WorkDir, "test", "evaluation.json")));
         Assert.Equal(testedAccuracy, json.RootElement.GetProperty("metrics").GetProperty("accuracy/top1").GetDouble(), 4);
+        // The pictures: curves drawn during training, the confusion matrices and per-class bars by test.
+        Assert.All(new[] { "curves/loss.png", "curves/lr.png", "curves/accuracy.png", "test/confusion_matrix.png",
+            "test/confusion_matrix_normalized.png", "test/per_class_metrics.png" },
+            file => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(WorkDir, file))[..4]));
+        Assert.Contains(Path.Combine(WorkDir, "test", "confusion_matrix.png"), test.Out);
     }
 
     [Fact]
