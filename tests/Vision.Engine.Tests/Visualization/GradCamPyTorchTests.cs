@@ -77,6 +77,7 @@ def cams(model, layer, x, targets, tokens):
     public void ResNetMapsMatchPyTorchOnTheSameWeights()
     {
         TorchReference.Require();
+        torch.manual_seed(0);
         using var model = ModelRegistry.Create("resnet18", num_classes: 5, img_size: 64);
         Perturb(model);
         var weights = Path.Combine(directory, "resnet18.safetensors");
@@ -99,6 +100,7 @@ out.update(cams(m, m.layer4, inp['x'], torch.tensor([0, 3, 4]), tokens=False))
     public void VisionTransformerMapsSkipTheClassTokenAndMatchPyTorchOnTheSameWeights()
     {
         TorchReference.Require();
+        torch.manual_seed(0);
         using var model = ModelRegistry.Create("vit-tiny-p16", num_classes: 5, img_size: 64);
         Perturb(model);
         var weights = Path.Combine(directory, "vit.safetensors");
