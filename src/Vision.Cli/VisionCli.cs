@@ -24,6 +24,10 @@ public static class VisionCli
         LaunchCommand.Create(),
         ConvertCommand.Create(),
         EvolveCommand.Create(),
+        PlotCurvesCommand.Create(),
+        CamCommand.Create(),
+        TsneCommand.Create(),
+        ReportCommand.Create(),
     ];
 
     /// <summary>Builds the root command with every subcommand; <c>--help</c> and <c>--version</c> come with it.</summary>

@@ -1,20 +1,15 @@
-using System.Text.RegularExpressions;
 using Vision.Engine.Evaluation;
 using Vision.Engine.Logging;
+using Vision.Engine.Visualization;
 using Vision.Samples.Common;
 
 namespace Vision.Samples.Tests;
 
-/// <summary>Reads back what a recipe run wrote: logged scalars, SVG curves, checkpoints and the report.</summary>
-internal static partial class RunFiles
+/// <summary>Reads back what a recipe run wrote: logged scalars, curves, checkpoints and the report.</summary>
+internal static class RunFiles
 {
     public static IReadOnlyList<ScalarRow> Scalars(RecipeResult result) =>
-        ScalarCurves.ReadCsv(Path.Combine(result.Fit.LogDir, CsvScalarWriter.FileName));
-
-    /// <summary>The number of points of each series polyline in an SVG written by <see cref="SvgLineChart"/>, by legend label.</summary>
-    public static Dictionary<string, int> PointsPerSeries(string svgPath) =>
-        SeriesPolyline().Matches(File.ReadAllText(svgPath))
-            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        ScalarCsvReader.Read(Path.Combine(result.Fit.LogDir, CsvScalarWriter.FileName));
 
     /// <summary>How many finite values of <paramref name="name"/> were logged in <paramref name="mode"/>.</summary>
     public static int Logged(IReadOnlyList<ScalarRow> rows, string mode, string name) =>
@@ -37,20 +32,21 @@ internal static partial class RunFiles
         Assert.Equal(100, result.Report.Metrics["accuracy/top5"]);
     }
 
-    /// <summary>loss.svg has a point per logged train and val loss; accuracy.svg one per logged val accuracy.</summary>
+    /// <summary>The charts hold a point per logged train and val loss and per logged val accuracy, and were drawn as PNGs.</summary>
     public static void AssertCurves(RecipeResult result)
     {
         var rows = Scalars(result);
-        Assert.Equal([ScalarCurves.LossChartFileName, ScalarCurves.AccuracyChartFileName], result.Curves.Select(Path.GetFileName));
-        var loss = PointsPerSeries(result.Curves[0]);
+        // Loss and lr first, then a chart per validation metric family (accuracy, single-label P/R/F1, …).
+        Assert.Equal([TrainingCurves.LossChartFileName, TrainingCurves.LrChartFileName], result.Curves.Take(2).Select(Path.GetFileName));
+        Assert.Contains("accuracy.png", result.Curves.Select(Path.GetFileName));
+        var charts = TrainingCurves.Charts([CurveRun.FromWorkDir(result.Fit.WorkDir)], CurveAxis.Epoch).ToDictionary(c => c.FileName);
+        var loss = charts[TrainingCurves.LossChartFileName].Series.ToDictionary(s => s.Label, s => s.Points.Count);
         Assert.Equal(Logged(rows, "train", "loss"), loss["train/loss"]);
         Assert.Equal(Logged(rows, "val", "loss"), loss["val/loss"]);
-        var accuracy = PointsPerSeries(result.Curves[1]);
+        var accuracy = charts["accuracy.png"].Series.ToDictionary(s => s.Label, s => s.Points.Count);
         Assert.Equal(["val/accuracy/top1", "val/accuracy/top5"], accuracy.Keys.Order(StringComparer.Ordinal));
         Assert.All(accuracy, series => Assert.Equal(Logged(rows, "val", series.Key["val/".Length..]), series.Value));
         Assert.True(loss["train/loss"] > 0 && accuracy["val/accuracy/top1"] > 0);
+        Assert.All(result.Curves, path => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(path)[..4]));
     }
-
-    [GeneratedRegex("<g class=\"series\" data-label=\"([^\"]*)\">\\n<polyline points=\"([^\"]*)\"")]
-    private static partial Regex SeriesPolyline();
 }

@@ -2,13 +2,17 @@ using System.CommandLine;
 using Spectre.Console;
 using Vision.Cli.Output;
 using Vision.Engine.Evaluation;
+using Vision.Engine.Visualization;
+using Vision.Engine.Visualization.Gallery;
 
 namespace Vision.Cli.Commands;
 
 /// <summary>
 /// <c>vision test &lt;config&gt; &lt;checkpoint&gt;</c>: evaluates a checkpoint on the config's test data (its
 /// validation data when it has none) with the config's evaluators, and writes the report
-/// (<c>{work_dir}/test/evaluation.json</c> and <c>.md</c>; MMPreTrain's <c>tools/test.py</c>).
+/// (<c>{work_dir}/test/evaluation.json</c> and <c>.md</c>; MMPreTrain's <c>tools/test.py</c>) with its charts: the
+/// confusion matrix as counts and row-normalised, per-class precision/recall/F1 bars and the gallery of the most
+/// confident mistakes (<see cref="MisclassifiedHook"/>).
 /// </summary>
 public static class TestCommand
 {
@@ -27,10 +31,27 @@ public static class TestCommand
         {
             var output = result.InvocationConfiguration.Output;
             using var experiment = shared.Load(result);
-            var report = experiment.Test(result.GetRequiredValue(checkpoint), ConfigArguments.WriteTo(output));
+            var gallery = new MisclassifiedHook(experiment.Classes);
+            var report = experiment.Test(result.GetRequiredValue(checkpoint), builder =>
+            {
+                ConfigArguments.WriteTo(output)(builder);
+                builder.WithHooks(gallery);
+            });
             var console = CliConsole.Create(output);
             console.Write(CliConsole.Metrics(report.Metrics));
-            console.WriteLine($"report: {Path.Combine(Path.GetFullPath(experiment.Options.WorkDir), "test", EvaluationReport.MarkdownFileName)}");
+            var folder = Path.Combine(Path.GetFullPath(experiment.Options.WorkDir), "test");
+            console.WriteLine($"report: {Path.Combine(folder, EvaluationReport.MarkdownFileName)}");
+            foreach (var chart in new[] { EvaluationCharts.ConfusionMatrixFileName, EvaluationCharts.NormalizedConfusionMatrixFileName, EvaluationCharts.PerClassFileName })
+            {
+                if (File.Exists(Path.Combine(folder, chart)))
+                {
+                    console.WriteLine($"chart: {Path.Combine(folder, chart)}");
+                }
+            }
+            if (gallery.LastGallery is { } mistakes)
+            {
+                console.WriteLine($"misclassified: {Path.GetFullPath(mistakes)}");
+            }
             return 0;
         });
         return command;

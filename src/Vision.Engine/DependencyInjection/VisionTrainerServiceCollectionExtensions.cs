@@ -16,6 +16,7 @@ using Vision.Engine.Optim;
 using Vision.Engine.Schedulers;
 using Vision.Engine.Steps;
 using Vision.Engine.Training;
+using Vision.Engine.Visualization;
 using Vision.Models;
 using Vision.nn;
 using F = Vision.nn.functional;
@@ -75,6 +76,7 @@ public static class VisionTrainerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, ProgressBarHook>(sp => new ProgressBarHook(sp.GetRequiredService<IAnsiConsole>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, ParamSchedulerHook>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, CheckpointHook>(_ => new CheckpointHook()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, TrainingCurvesHook>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IScalarWriter, JsonLinesScalarWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IScalarWriter, CsvScalarWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IScalarWriter, TensorBoardScalarWriter>());

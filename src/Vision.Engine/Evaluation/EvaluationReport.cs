@@ -104,13 +104,18 @@ public sealed class EvaluationReport
         return new EvaluationReport(metrics, classes, perClass, matrix);
     }
 
-    /// <summary>Writes <see cref="JsonFileName"/> and <see cref="MarkdownFileName"/> into <paramref name="folder"/>, creating it if needed.</summary>
+    /// <summary>
+    /// Writes <see cref="JsonFileName"/>, <see cref="MarkdownFileName"/> and the charts of
+    /// <see cref="Visualization.EvaluationCharts"/> (confusion matrix, per-class bars) into <paramref name="folder"/>,
+    /// creating it if needed.
+    /// </summary>
     public void Save(string folder)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, JsonFileName), ToJson());
         File.WriteAllText(Path.Combine(folder, MarkdownFileName), ToMarkdown());
+        Visualization.EvaluationCharts.Write(this, folder);
     }
 
     /// <summary>

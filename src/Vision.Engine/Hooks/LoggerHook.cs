@@ -8,7 +8,7 @@ namespace Vision.Engine.Hooks;
 
 /// <summary>
 /// Logs scalars (MMEngine's <c>LoggerHook</c>, priority BELOW_NORMAL): every <c>interval</c> training iterations (and
-/// at each epoch's end) the smoothed loss, lr, timings, throughput and the other training scalars, and the metrics of
+/// at each epoch's end) the smoothed loss, lr (of every parameter group), timings, throughput and the other training scalars, and the metrics of
 /// every validation and test pass. Each record goes to every <see cref="IScalarWriter"/> (by default JSON lines, CSV and
 /// TensorBoard files in <see cref="Trainer.LogDir"/>) and, as one line, to <see cref="Trainer.Logger"/>:
 /// <code>
@@ -23,6 +23,9 @@ public sealed class LoggerHook : Hook
     // Training scalars logged as the mean over the interval; the others (lr, loss_scale) as their latest value.
     private static readonly string[] Smoothed = ["loss", "time", "data_time", "throughput", "grad_norm"];
     private static readonly string[] Latest = ["lr", "loss_scale"];
+
+    /// <summary>The name prefix of the learning rates of parameter groups 1, 2, … ("lr/group1"); group 0's is "lr".</summary>
+    public const string LrGroupPrefix = "lr/group";
 
     private readonly IReadOnlyList<IScalarWriter> writers;
     private readonly int? configuredInterval;
@@ -59,6 +62,11 @@ public sealed class LoggerHook : Hook
             {
                 scalars.Add(new(name, history.Current));
             }
+        }
+        // Group 0's lr is "lr" (above); the other groups' follow, so per-group schedules (layer decay) can be plotted.
+        for (var group = 1; group < trainer.Optimizer.param_groups.Count; group++)
+        {
+            scalars.Add(new($"{LrGroupPrefix}{group}", trainer.Optimizer.param_groups[group].lr));
         }
         foreach (var name in Smoothed)
         {
@@ -119,7 +127,7 @@ public sealed class LoggerHook : Hook
     }
 
     private static string Format(string name, double value) =>
-        value.ToString(name is "lr" or "loss_scale" ? "0.0000e+00" : "0.0000", CultureInfo.InvariantCulture);
+        value.ToString(name is "lr" or "loss_scale" || name.StartsWith(LrGroupPrefix, StringComparison.Ordinal) ? "0.0000e+00" : "0.0000", CultureInfo.InvariantCulture);
 
     private static string Pad(long value, long total) => value.ToString(CultureInfo.InvariantCulture).PadLeft(total.ToString(CultureInfo.InvariantCulture).Length);
 }

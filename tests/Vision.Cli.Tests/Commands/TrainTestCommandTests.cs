@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Vision.Cli.Tests.Commands;
 
@@ -28,7 +29,7 @@ public sealed class TrainTestCommandTests : IDisposable
               "train_dataloader": { "batch_size": 8, "shuffle": true, "dataset": { "type": "ImageFolder", "root": "{{Data("train")}}" } },
               "val_dataloader": { "batch_size": 9, "dataset": { "type": "ImageFolder", "root": "{{Data("val")}}" } },
               "optim_wrapper": { "optimizer": { "type": "AdamW", "lr": 0.001 } },
-              "val_evaluator": [ { "type": "Accuracy" }, { "type": "SingleLabelMetric" } ],
+              "val_evaluator": [ { "type": "Accuracy" }, { "type": "SingleLabelMetric" }, { "type": "ConfusionMatrix" } ],
               "trainer": { "max_epochs": 1, "seed": 1, "progress_bar": false, "data_preprocessor": { "mean": [127.5], "std": [127.5] } }
             }
             """);
@@ -65,6 +66,80 @@ public sealed class TrainTestCommandTests : IDisposable
         Assert.Equal(Path.Combine(WorkDir, "test", "evaluation.md"), report);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(WorkDir, "test", "evaluation.json")));
         Assert.Equal(testedAccuracy, json.RootElement.GetProperty("metrics").GetProperty("accuracy/top1").GetDouble(), 4);
+        // The pictures: curves drawn during training, the confusion matrices and per-class bars by test.
+        Assert.All(new[] { "curves/loss.png", "curves/lr.png", "curves/accuracy.png", "test/confusion_matrix.png",
+            "test/confusion_matrix_normalized.png", "test/per_class_metrics.png" },
+            file => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(WorkDir, file))[..4]));
+        Assert.Contains(Path.Combine(WorkDir, "test", "confusion_matrix.png"), test.Out);
+        // The gallery exists exactly when some image was misclassified (9 validation images).
+        var gallery = Path.Combine(WorkDir, "test", "misclassified.png");
+        Assert.Equal(testedAccuracy < 100, File.Exists(gallery));
+        Assert.Equal(testedAccuracy < 100, test.Out.Contains($"misclassified: {gallery}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CamDrawsAHeatmapPerImageForThePredictedOrTheGivenClass()
+    {
+        var latest = Line(CliRun.Of("train", ConfigPath, "--work-dir", WorkDir).Succeeded().Out, "latest checkpoint:");
+        var output = Path.Combine(root.FullName, "cam");
+
+        var run = CliRun.Of("cam", ConfigPath, latest, Path.Combine(Data("val"), "class0"), Path.Combine(Data("val"), "class1", "0.png"),
+            "--classes", "red,green,blue", "--target-layer", "backbone.layer1", "--method", "GradCamPlusPlus", "-o", output).Succeeded();
+
+        var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.All(lines, l => Assert.Contains("Grad-CAM++ backbone.layer1", l));
+        Assert.Equal(["0_2_cam.png", "0_cam.png", "1_cam.png", "2_cam.png"], Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.All(Directory.GetFiles(output), f => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(f)[..4]));
+
+        var given = CliRun.Of("cam", ConfigPath, latest, Path.Combine(Data("val"), "class2", "0.png"), "--classes", "red,green,blue",
+            "--target-class", "1", "-o", output).Succeeded();
+        Assert.StartsWith($"{Path.Combine(output, "0_cam.png")}  green ", given.Out);
+        Assert.Contains("backbone.layer4", given.Out);
+
+        var wrongLayer = CliRun.Of("cam", ConfigPath, latest, Data("val"), "--classes", "red,green,blue", "--target-layer", "backbone.nope").Failed();
+        Assert.Contains("backbone.nope", wrongLayer.Err);
+    }
+
+    [SkippableFact]
+    public void TheReportInlinesEveryPictureOfTheRunAndABrowserShowsThemAllWithoutErrors()
+    {
+        HeadlessChromium.Require();
+        var latest = Line(CliRun.Of("train", ConfigPath, "--work-dir", WorkDir, "--set", "trainer:max_epochs=2").Succeeded().Out, "latest checkpoint:");
+        CliRun.Of("test", ConfigPath, latest, "--work-dir", WorkDir).Succeeded();
+        CliRun.Of("cam", ConfigPath, latest, Path.Combine(Data("val"), "class0"), "--classes", "red,green,blue", "--target-layer", "backbone.layer1",
+            "-o", Path.Combine(WorkDir, "cam")).Succeeded();
+
+        var tsne = CliRun.Of("tsne", ConfigPath, latest, "--work-dir", WorkDir).Succeeded();
+        Assert.StartsWith("9 samples, 512-d features, KL ", tsne.Out);
+        Assert.Contains(Path.Combine(WorkDir, "tsne", "tsne.png"), tsne.Out);
+
+        var report = CliRun.Of("report", WorkDir).Succeeded().Out.Trim();
+
+        Assert.Equal(Path.Combine(WorkDir, "report.html"), report);
+        var html = File.ReadAllText(report);
+        // Self-contained: pictures are data URIs and nothing is fetched from anywhere.
+        Assert.DoesNotContain("http://", html);
+        Assert.DoesNotContain("https://", html);
+        Assert.DoesNotContain("src=\"file:", html);
+        foreach (var section in new[] { "Final metrics", "Training curves", "Per class", "Confusion matrix", "Grad-CAM", "t-SNE of the features", "Model", "Config" })
+        {
+            Assert.Contains($"<h2>{section}</h2>", html);
+        }
+        Assert.Contains("<td>class2</td>", html);
+        Assert.Contains("resnet18", html);
+        // The curves, 2 confusion matrices, the per-class bars, the mistakes (if any), 3 CAMs and the t-SNE.
+        var mistakes = File.Exists(Path.Combine(WorkDir, "test", "misclassified.png"));
+        Assert.Equal(mistakes, html.Contains("<h2>Misclassified examples</h2>", StringComparison.Ordinal));
+        var expectedImages = Directory.GetFiles(Path.Combine(WorkDir, "curves"), "*.png").Length + 3 + (mistakes ? 1 : 0) + 3 + 1;
+        Assert.Equal(expectedImages, Regex.Matches(html, "<img [^>]*src=\"data:image/png;base64,").Count);
+
+        var page = HeadlessChromium.Check(report);
+        Assert.Equal(expectedImages, page.Images);
+        Assert.Empty(page.BrokenImages);
+        Assert.Empty(page.Errors);
+        // Kept with the test output for a person to look at.
+        HeadlessChromium.Screenshot(report, Path.Combine(AppContext.BaseDirectory, "report-screenshot", "report.png"));
     }
 
     [Fact]
