@@ -1,4 +1,5 @@
 using Vision.Data;
+using Vision.Data.Datasets;
 using Vision.Data.BatchAugments;
 using Vision.Data.Image;
 using Vision.Data.Transforms;

@@ -1,3 +1,4 @@
+using Vision.Data.Datasets;
 using Vision.Engine.Evaluation;
 using Vision.Engine.Visualization;
 using Vision.Engine.Training;

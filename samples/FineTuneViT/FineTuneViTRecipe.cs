@@ -1,4 +1,5 @@
 using Vision.Data;
+using Vision.Data.Datasets;
 using Vision.Data.Transforms;
 using Vision.Engine.Evaluation;
 using Vision.Engine.Optim;

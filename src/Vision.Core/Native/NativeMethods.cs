@@ -24,14 +24,19 @@ internal static unsafe partial class NativeMethods
         }
         var file = "lib" + Library + ".so";
         var baseDir = Path.GetDirectoryName(assembly.Location) is { Length: > 0 } dir ? dir : AppContext.BaseDirectory;
+        // On linux-x64 the runtime identifier folder and the portable one are the same path: try (and name) it once.
         string[] candidates =
         [
-            Path.Combine(baseDir, file),
-            Path.Combine(baseDir, "runtimes", RuntimeInformation.RuntimeIdentifier, "native", file),
-            Path.Combine(baseDir, "runtimes", "linux-x64", "native", file),
+            .. new[]
+            {
+                Path.Combine(baseDir, file),
+                Path.Combine(baseDir, "runtimes", RuntimeInformation.RuntimeIdentifier, "native", file),
+                Path.Combine(baseDir, "runtimes", "linux-x64", "native", file),
+            }.Distinct(),
         ];
-        var errors = new StringBuilder();
-        foreach (var path in candidates.Where(File.Exists))
+        var existing = candidates.Where(File.Exists).ToList();
+        var errors = new List<string>();
+        foreach (var path in existing)
         {
             try
             {
@@ -39,13 +44,10 @@ internal static unsafe partial class NativeMethods
             }
             catch (DllNotFoundException e)
             {
-                errors.Append(' ').Append(e.Message);
+                errors.Add(e.Message);
             }
         }
-        throw new DllNotFoundException(
-            $"Vision could not load {file} (looked in {string.Join(", ", candidates)}).{errors} " +
-            "The shim needs libtorch at run time: on Debian/Ubuntu install it with 'sudo apt-get install libtorch-dev', " +
-            "or build Vision against another libtorch with -p:LibTorchDir=/path/to/libtorch and put its lib folder on LD_LIBRARY_PATH.");
+        throw new DllNotFoundException(NativeLoadFailure.Describe(file, existing.Count > 0 ? existing : candidates, errors));
     }
 
     /// <summary>The message of the last native failure on this thread.</summary>

@@ -27,14 +27,10 @@ public static class DatasetSplitter
         SplitOutput output = SplitOutput.Copy, IReadOnlyList<string>? extensions = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(outputRoot);
-        double[] ratios = [train, val, test];
-        if (ratios.Any(r => !(r >= 0)) || !(train > 0) || Math.Abs(ratios.Sum() - 1) > 1e-9)
-        {
-            throw new ArgumentException(
-                $"The split ratios must be non-negative with train > 0 and sum to 1, got train {F(train)}, val {F(val)}, test {F(test)}.", nameof(train));
-        }
+        CheckRatios(train, val, test);
         var source = new ImageFolder(sourceRoot, extensions: extensions);
-        var splits = Assign(source, train, val, test, seed);
+        var splits = AssignIndices(source, train, val, test, seed)
+            .Select(indices => indices.Select(i => source.Samples[i]).ToList()).ToArray();
         var written = test > 0 ? 3 : 2;
         Directory.CreateDirectory(outputRoot);
         for (var s = 0; s < written; s++)
@@ -56,11 +52,23 @@ public static class DatasetSplitter
         return new DatasetSplit(source.Classes, splits[0], splits[1], splits[2]);
     }
 
-    private static List<(string Path, int Label)>[] Assign(ImageFolder source, double train, double val, double test, int seed)
+    /// <summary>Throws when the ratios are negative, train is 0, or they do not sum to 1.</summary>
+    internal static void CheckRatios(double train, double val, double test)
+    {
+        double[] ratios = [train, val, test];
+        if (ratios.Any(r => !(r >= 0)) || !(train > 0) || Math.Abs(ratios.Sum() - 1) > 1e-9)
+        {
+            throw new ArgumentException(
+                $"The split ratios must be non-negative with train > 0 and sum to 1, got train {F(train)}, val {F(val)}, test {F(test)}.", nameof(train));
+        }
+    }
+
+    /// <summary>The stratified split of <paramref name="source"/> (see the class summary), as sample indices per split (train, val, test).</summary>
+    internal static List<int>[] AssignIndices(ImageFolder source, double train, double val, double test, int seed)
     {
         var rng = new Random(seed);
-        List<(string, int)>[] splits = [[], [], []];
-        foreach (var group in source.Samples.GroupBy(s => s.Label).OrderBy(g => g.Key))
+        List<int>[] splits = [[], [], []];
+        foreach (var group in Enumerable.Range(0, source.Count).GroupBy(i => source.Samples[i].Label).OrderBy(g => g.Key))
         {
             var items = group.ToArray();
             for (var i = items.Length - 1; i > 0; i--)

@@ -146,27 +146,47 @@ public static class VisionTrainerServiceCollectionExtensions
         return services.AddSingleton(factory);
     }
 
-    /// <summary>Adds a hook created by the container (its constructor's parameters are resolved as services).</summary>
-    public static IServiceCollection AddHook<THook>(this IServiceCollection services) where THook : Hook =>
-        services.AddSingleton<Hook, THook>();
+    /// <summary>
+    /// Adds a hook created by the container (its constructor's parameters are resolved as services). A hook of a default
+    /// type (<see cref="DefaultHookTypes"/>, e.g. a <see cref="CheckpointHook"/>) replaces the default one: the
+    /// trainer runs one of each.
+    /// </summary>
+    public static IServiceCollection AddHook<THook>(this IServiceCollection services) where THook : Hook
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        RemoveDefaultHookOf(services, typeof(THook));
+        return services.AddSingleton<Hook, THook>();
+    }
 
-    /// <summary>Adds a hook instance (the caller keeps it).</summary>
+    /// <summary>
+    /// Adds a hook instance (the caller keeps it). A hook of a default type (<see cref="DefaultHookTypes"/>, e.g. a
+    /// differently configured <see cref="CheckpointHook"/>) replaces the default one: the trainer runs one of each.
+    /// </summary>
     public static IServiceCollection AddHook(this IServiceCollection services, Hook hook)
     {
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(hook);
+        RemoveDefaultHookOf(services, hook.GetType());
         return services.AddSingleton(hook);
     }
 
-    /// <summary>Removes the hooks of type <typeparamref name="THook"/>, e.g. a default one to replace it with differently configured one.</summary>
+    /// <summary>Removes the hooks of type <typeparamref name="THook"/> (and its subclasses), e.g. a default one the run should not have.</summary>
     public static IServiceCollection RemoveHooks<THook>(this IServiceCollection services) where THook : Hook
     {
         ArgumentNullException.ThrowIfNull(services);
-        foreach (var descriptor in services.Where(d => d.ServiceType == typeof(Hook) && !d.IsKeyedService && ImplementationOf(d) == typeof(THook)).ToList())
-        {
-            services.Remove(descriptor);
-        }
+        RemoveHooks(services, typeof(THook));
         return services;
     }
+
+    /// <summary>
+    /// The hooks <see cref="AddVisionTrainer(IServiceCollection, Action{TrainerOptions})"/> registers, MMEngine's
+    /// default hooks. A trainer runs one of each: adding another hook of one of these types (or a subclass) replaces it.
+    /// </summary>
+    public static IReadOnlyList<Type> DefaultHookTypes { get; } =
+    [
+        typeof(DistSamplerSeedHook), typeof(IterTimerHook), typeof(CheckInvalidLossHook), typeof(LoggerHook),
+        typeof(ProgressBarHook), typeof(ParamSchedulerHook), typeof(CheckpointHook),
+    ];
 
     /// <summary>Adds an evaluator created by the container.</summary>
     public static IServiceCollection AddEvaluator<TEvaluator>(this IServiceCollection services) where TEvaluator : class, IEvaluator =>
@@ -205,6 +225,22 @@ public static class VisionTrainerServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(augment);
         return services.Replace(ServiceDescriptor.Singleton(augment));
+    }
+
+    private static void RemoveDefaultHookOf(IServiceCollection services, Type hookType)
+    {
+        if (DefaultHookTypes.FirstOrDefault(d => d.IsAssignableFrom(hookType)) is { } defaultType)
+        {
+            RemoveHooks(services, defaultType);
+        }
+    }
+
+    private static void RemoveHooks(IServiceCollection services, Type hookType)
+    {
+        foreach (var descriptor in services.Where(d => d.ServiceType == typeof(Hook) && !d.IsKeyedService && ImplementationOf(d) is { } type && hookType.IsAssignableFrom(type)).ToList())
+        {
+            services.Remove(descriptor);
+        }
     }
 
     private static TrainerOptions TrainerOptionsOf(IServiceProvider services) => services.GetRequiredService<IOptions<TrainerOptions>>().Value;

@@ -61,14 +61,41 @@ public sealed class TrainerBuilder
         return this;
     }
 
-    /// <summary>Adds hooks (run with the default ones, by priority).</summary>
+    /// <summary>
+    /// Adds hooks, run with the default ones by priority (<see cref="AddHook(Hook)"/> for each: a hook of a default type,
+    /// e.g. a <see cref="CheckpointHook"/>, replaces the default one).
+    /// </summary>
     public TrainerBuilder WithHooks(params Hook[] hooks)
     {
         ArgumentNullException.ThrowIfNull(hooks);
         foreach (var hook in hooks)
         {
-            Services.AddHook(hook);
+            AddHook(hook);
         }
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a hook (the caller keeps it); one of a default type (<see cref="VisionTrainerServiceCollectionExtensions.DefaultHookTypes"/>,
+    /// e.g. a differently configured <see cref="CheckpointHook"/>) replaces the default one instead of running beside it.
+    /// </summary>
+    public TrainerBuilder AddHook(Hook hook)
+    {
+        Services.AddHook(hook);
+        return this;
+    }
+
+    /// <summary>Adds a hook created by the container (its constructor's parameters are resolved as services); a default type replaces the default one.</summary>
+    public TrainerBuilder AddHook<THook>() where THook : Hook
+    {
+        Services.AddHook<THook>();
+        return this;
+    }
+
+    /// <summary>Removes the hooks of type <typeparamref name="THook"/>, e.g. <c>RemoveHooks&lt;ProgressBarHook&gt;()</c> for a quiet run.</summary>
+    public TrainerBuilder RemoveHooks<THook>() where THook : Hook
+    {
+        Services.RemoveHooks<THook>();
         return this;
     }
 
