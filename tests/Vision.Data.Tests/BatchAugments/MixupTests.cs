@@ -230,15 +230,16 @@ public sealed class MixupTests
     }
 
     [Theory]
-    [InlineData(-1.0, 0.0, null, 1.0, "mixup_alpha")]
-    [InlineData(0.0, 0.0, null, 1.0, "mixup_alpha")]
-    [InlineData(1.0, 0.0, new[] { 0.5, 0.4 }, 1.0, "cutmix_minmax")]
-    [InlineData(1.0, 0.0, null, 1.5, "prob")]
-    public void InvalidOptionsAreNamed(double mixupAlpha, double cutmixAlpha, double[]? minmax, double prob, string parameter)
+    [InlineData(-1.0, 0.0, null, 1.0, "mixupAlpha", "mixup_alpha")]
+    [InlineData(0.0, 0.0, null, 1.0, "mixupAlpha", "mixup_alpha")]
+    [InlineData(1.0, 0.0, new[] { 0.5, 0.4 }, 1.0, "cutmixMinmax", "cutmix_minmax")]
+    [InlineData(1.0, 0.0, null, 1.5, "prob", "prob")]
+    public void InvalidOptionsAreNamed(double mixupAlpha, double cutmixAlpha, double[]? minmax, double prob, string parameter, string configKey)
     {
+        // The parameter in code, the configuration key (what a config file user writes) in the message.
         var e = Assert.ThrowsAny<ArgumentException>(() => new Mixup(mixupAlpha, cutmixAlpha, minmax, prob));
         Assert.Equal(parameter, e.ParamName);
-        Assert.Contains(parameter, e.Message);
+        Assert.Contains(configKey, e.Message);
     }
 
     [Fact]
