@@ -103,8 +103,8 @@ public static class CasVitRecipe
     public static Mixup CreateMixup(CasVitOptions options, int numClasses)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new Mixup(mixup_alpha: options.MixupAlpha, cutmix_alpha: options.CutmixAlpha, prob: options.MixupProb,
-            switch_prob: options.MixupSwitchProb, label_smoothing: options.LabelSmoothing, num_classes: numClasses);
+        return new Mixup(mixupAlpha: options.MixupAlpha, cutmixAlpha: options.CutmixAlpha, prob: options.MixupProb,
+            switchProb: options.MixupSwitchProb, labelSmoothing: options.LabelSmoothing, numClasses: numClasses);
     }
 
     /// <summary>

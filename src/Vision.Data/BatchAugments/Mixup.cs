@@ -24,56 +24,56 @@ public sealed class Mixup : IBatchAugment
     private readonly double[]? cutmixMinMax;
 
     /// <summary>Creates the augment; the arguments are timm's, with timm's defaults.</summary>
-    /// <param name="mixup_alpha">Mixup's Beta parameter; 0 turns Mixup off.</param>
-    /// <param name="cutmix_alpha">CutMix's Beta parameter; 0 turns CutMix off.</param>
-    /// <param name="cutmix_minmax">[min, max] box side ratios; when given, boxes are drawn from it (and cutmix_alpha becomes 1, as timm forces).</param>
+    /// <param name="mixupAlpha">Mixup's Beta parameter; 0 turns Mixup off.</param>
+    /// <param name="cutmixAlpha">CutMix's Beta parameter; 0 turns CutMix off.</param>
+    /// <param name="cutmixMinmax">[min, max] box side ratios; when given, boxes are drawn from it (and cutmix_alpha becomes 1, as timm forces).</param>
     /// <param name="prob">Probability of mixing a batch, pair or sample.</param>
-    /// <param name="switch_prob">Probability of CutMix instead of Mixup when both are on.</param>
+    /// <param name="switchProb">Probability of CutMix instead of Mixup when both are on.</param>
     /// <param name="mode">How parameters are shared: per batch, pair or sample.</param>
-    /// <param name="correct_lam">Set λ from the clipped box area.</param>
-    /// <param name="label_smoothing">Label smoothing of the targets.</param>
-    /// <param name="num_classes">Number of classes (target width).</param>
+    /// <param name="correctLam">Set λ from the clipped box area.</param>
+    /// <param name="labelSmoothing">Label smoothing of the targets.</param>
+    /// <param name="numClasses">Number of classes (target width).</param>
     /// <exception cref="ArgumentException">A value is out of range, or neither Mixup nor CutMix is on.</exception>
-    public Mixup(double mixup_alpha = 1.0, double cutmix_alpha = 0.0, double[]? cutmix_minmax = null, double prob = 1.0, double switch_prob = 0.5,
-        MixupMode mode = MixupMode.Batch, bool correct_lam = true, double label_smoothing = 0.1, int num_classes = 1000)
+    public Mixup(double mixupAlpha = 1.0, double cutmixAlpha = 0.0, double[]? cutmixMinmax = null, double prob = 1.0, double switchProb = 0.5,
+        MixupMode mode = MixupMode.Batch, bool correctLam = true, double labelSmoothing = 0.1, int numClasses = 1000)
     {
-        if (!(mixup_alpha >= 0) || double.IsInfinity(mixup_alpha))
+        if (!(mixupAlpha >= 0) || double.IsInfinity(mixupAlpha))
         {
-            throw new ArgumentOutOfRangeException(nameof(mixup_alpha), mixup_alpha, "Mixup: mixup_alpha must be a finite number >= 0 (0 turns Mixup off).");
+            throw new ArgumentOutOfRangeException(nameof(mixupAlpha), mixupAlpha, "Mixup: mixup_alpha must be a finite number >= 0 (0 turns Mixup off).");
         }
-        if (!(cutmix_alpha >= 0) || double.IsInfinity(cutmix_alpha))
+        if (!(cutmixAlpha >= 0) || double.IsInfinity(cutmixAlpha))
         {
-            throw new ArgumentOutOfRangeException(nameof(cutmix_alpha), cutmix_alpha, "Mixup: cutmix_alpha must be a finite number >= 0 (0 turns CutMix off).");
+            throw new ArgumentOutOfRangeException(nameof(cutmixAlpha), cutmixAlpha, "Mixup: cutmix_alpha must be a finite number >= 0 (0 turns CutMix off).");
         }
-        if (cutmix_minmax is not null)
+        if (cutmixMinmax is not null)
         {
-            if (cutmix_minmax.Length != 2 || !(cutmix_minmax[0] >= 0 && cutmix_minmax[0] < cutmix_minmax[1] && cutmix_minmax[1] <= 1))
+            if (cutmixMinmax.Length != 2 || !(cutmixMinmax[0] >= 0 && cutmixMinmax[0] < cutmixMinmax[1] && cutmixMinmax[1] <= 1))
             {
                 throw new ArgumentException(
-                    $"Mixup: cutmix_minmax must be [min, max] with 0 <= min < max <= 1, got [{string.Join(", ", cutmix_minmax)}].", nameof(cutmix_minmax));
+                    $"Mixup: cutmix_minmax must be [min, max] with 0 <= min < max <= 1, got [{string.Join(", ", cutmixMinmax)}].", nameof(cutmixMinmax));
             }
-            cutmixMinMax = [cutmix_minmax[0], cutmix_minmax[1]];
-            cutmix_alpha = 1.0;
+            cutmixMinMax = [cutmixMinmax[0], cutmixMinmax[1]];
+            cutmixAlpha = 1.0;
         }
-        if (mixup_alpha == 0 && cutmix_alpha == 0)
+        if (mixupAlpha == 0 && cutmixAlpha == 0)
         {
-            throw new ArgumentException("Mixup: one of mixup_alpha > 0, cutmix_alpha > 0 or cutmix_minmax must be given.", nameof(mixup_alpha));
+            throw new ArgumentException("Mixup: one of mixup_alpha > 0, cutmix_alpha > 0 or cutmix_minmax must be given.", nameof(mixupAlpha));
         }
         Mixing.CheckProbability(prob, nameof(prob), nameof(Mixup));
-        Mixing.CheckProbability(switch_prob, nameof(switch_prob), nameof(Mixup));
+        Mixing.CheckProbability(switchProb, nameof(switchProb), nameof(Mixup));
         if (!Enum.IsDefined(mode))
         {
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "Mixup: mode must be Batch, Pair or Elem.");
         }
-        Mixing.CheckClasses(num_classes, label_smoothing, nameof(Mixup));
-        MixupAlpha = mixup_alpha;
-        CutmixAlpha = cutmix_alpha;
+        Mixing.CheckClasses(numClasses, labelSmoothing, nameof(Mixup));
+        MixupAlpha = mixupAlpha;
+        CutmixAlpha = cutmixAlpha;
         Prob = prob;
-        SwitchProb = switch_prob;
+        SwitchProb = switchProb;
         Mode = mode;
-        CorrectLam = correct_lam;
-        LabelSmoothing = label_smoothing;
-        NumClasses = num_classes;
+        CorrectLam = correctLam;
+        LabelSmoothing = labelSmoothing;
+        NumClasses = numClasses;
     }
 
     /// <summary>Mixup's Beta parameter (0 = off).</summary>

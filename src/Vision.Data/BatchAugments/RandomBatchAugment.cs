@@ -13,11 +13,11 @@ public sealed class RandomBatchAugment : IBatchAugment
 
     /// <summary>Creates the chooser.</summary>
     /// <param name="augments">The candidates.</param>
-    /// <param name="num_classes">Number of classes (target width when nothing is applied).</param>
+    /// <param name="numClasses">Number of classes (target width when nothing is applied).</param>
     /// <param name="probs">The probability of each candidate (summing to at most 1), or null for equal chances.</param>
-    /// <param name="label_smoothing">Label smoothing of the targets when nothing is applied; match the augments' own.</param>
+    /// <param name="labelSmoothing">Label smoothing of the targets when nothing is applied; match the augments' own.</param>
     /// <exception cref="ArgumentException">No augment, a null augment, probabilities of the wrong count or out of range.</exception>
-    public RandomBatchAugment(IReadOnlyList<IBatchAugment> augments, int num_classes, IReadOnlyList<double>? probs = null, double label_smoothing = 0.0)
+    public RandomBatchAugment(IReadOnlyList<IBatchAugment> augments, int numClasses, IReadOnlyList<double>? probs = null, double labelSmoothing = 0.0)
     {
         ArgumentNullException.ThrowIfNull(augments);
         if (augments.Count == 0)
@@ -47,10 +47,10 @@ public sealed class RandomBatchAugment : IBatchAugment
             }
             this.probs = [.. probs];
         }
-        Mixing.CheckClasses(num_classes, label_smoothing, nameof(RandomBatchAugment));
+        Mixing.CheckClasses(numClasses, labelSmoothing, nameof(RandomBatchAugment));
         this.augments = [.. augments];
-        NumClasses = num_classes;
-        LabelSmoothing = label_smoothing;
+        NumClasses = numClasses;
+        LabelSmoothing = labelSmoothing;
     }
 
     /// <summary>The candidates.</summary>

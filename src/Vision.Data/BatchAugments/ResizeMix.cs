@@ -14,37 +14,37 @@ public sealed class ResizeMix : IBatchAugment
 {
     /// <summary>Creates the augment; the arguments are MMPreTrain's (plus the target settings).</summary>
     /// <param name="alpha">Beta parameter of λ₀ (1 = uniform).</param>
-    /// <param name="num_classes">Number of classes (target width).</param>
-    /// <param name="lam_min">Smallest λ₀.</param>
-    /// <param name="lam_max">Largest λ₀.</param>
+    /// <param name="numClasses">Number of classes (target width).</param>
+    /// <param name="lamMin">Smallest λ₀.</param>
+    /// <param name="lamMax">Largest λ₀.</param>
     /// <param name="interpolation">How the partner images are resized (MMPreTrain: bilinear, align_corners false).</param>
     /// <param name="prob">Probability of mixing a batch.</param>
-    /// <param name="label_smoothing">Label smoothing of the targets.</param>
+    /// <param name="labelSmoothing">Label smoothing of the targets.</param>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
-    public ResizeMix(double alpha, int num_classes, double lam_min = 0.1, double lam_max = 0.8, InterpolationMode interpolation = InterpolationMode.Bilinear,
-        double prob = 1.0, double label_smoothing = 0.0)
+    public ResizeMix(double alpha, int numClasses, double lamMin = 0.1, double lamMax = 0.8, InterpolationMode interpolation = InterpolationMode.Bilinear,
+        double prob = 1.0, double labelSmoothing = 0.0)
     {
         if (!(alpha > 0) || double.IsInfinity(alpha))
         {
             throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "ResizeMix: alpha must be a positive finite number.");
         }
-        if (!(lam_min >= 0 && lam_min <= lam_max && lam_max <= 1))
+        if (!(lamMin >= 0 && lamMin <= lamMax && lamMax <= 1))
         {
-            throw new ArgumentException($"ResizeMix: lam_min and lam_max must satisfy 0 <= lam_min <= lam_max <= 1, got {lam_min} and {lam_max}.", nameof(lam_min));
+            throw new ArgumentException($"ResizeMix: lam_min and lam_max must satisfy 0 <= lam_min <= lam_max <= 1, got {lamMin} and {lamMax}.", nameof(lamMin));
         }
         if (!Enum.IsDefined(interpolation))
         {
             throw new ArgumentOutOfRangeException(nameof(interpolation), interpolation, "ResizeMix: unknown interpolation mode.");
         }
         Mixing.CheckProbability(prob, nameof(prob), nameof(ResizeMix));
-        Mixing.CheckClasses(num_classes, label_smoothing, nameof(ResizeMix));
+        Mixing.CheckClasses(numClasses, labelSmoothing, nameof(ResizeMix));
         Alpha = alpha;
-        NumClasses = num_classes;
-        LamMin = lam_min;
-        LamMax = lam_max;
+        NumClasses = numClasses;
+        LamMin = lamMin;
+        LamMax = lamMax;
         Interpolation = interpolation;
         Prob = prob;
-        LabelSmoothing = label_smoothing;
+        LabelSmoothing = labelSmoothing;
     }
 
     /// <summary>Beta parameter of λ₀.</summary>

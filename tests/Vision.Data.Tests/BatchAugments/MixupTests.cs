@@ -9,7 +9,7 @@ public sealed class MixupTests
     {
         using var scope = torch.NewDisposeScope();
         var (images, labels) = Replay.ConstantBatch(6);
-        var mixup = new Mixup(mixup_alpha: 0.4, label_smoothing: 0, num_classes: 6);
+        var mixup = new Mixup(mixupAlpha: 0.4, labelSmoothing: 0, numClasses: 6);
         var (mixed, targets) = mixup.Apply(images, labels, new Random(11));
 
         var replay = new Random(11);
@@ -28,7 +28,7 @@ public sealed class MixupTests
     {
         using var scope = torch.NewDisposeScope();
         var (images, labels) = Replay.ConstantBatch(5);
-        var mixup = new Mixup(mixup_alpha: 0, cutmix_alpha: 1.0, label_smoothing: 0, num_classes: 5);
+        var mixup = new Mixup(mixupAlpha: 0, cutmixAlpha: 1.0, labelSmoothing: 0, numClasses: 5);
         var (mixed, targets) = mixup.Apply(images, labels, new Random(4));
 
         var replay = new Random(4);
@@ -66,7 +66,7 @@ public sealed class MixupTests
         using var scope = torch.NewDisposeScope();
         var (seed, lam0, box) = ClippedDraw();
         var (images, labels) = Replay.ConstantBatch(4);
-        var mixup = new Mixup(mixup_alpha: 0, cutmix_alpha: 1.0, correct_lam: correctLam, label_smoothing: 0, num_classes: 4);
+        var mixup = new Mixup(mixupAlpha: 0, cutmixAlpha: 1.0, correctLam: correctLam, labelSmoothing: 0, numClasses: 4);
         var (mixed, targets) = mixup.Apply(images, labels, new Random(seed));
 
         var replay = new Random(seed);
@@ -84,7 +84,7 @@ public sealed class MixupTests
     {
         using var scope = torch.NewDisposeScope();
         var (images, labels) = Replay.ConstantBatch(4);
-        var mixup = new Mixup(mixup_alpha: 0, cutmix_minmax: [0.25, 0.75], correct_lam: false, label_smoothing: 0, num_classes: 4);
+        var mixup = new Mixup(mixupAlpha: 0, cutmixMinmax: [0.25, 0.75], correctLam: false, labelSmoothing: 0, numClasses: 4);
         Assert.Equal(1.0, mixup.CutmixAlpha);
         var (mixed, targets) = mixup.Apply(images, labels, new Random(8));
 
@@ -107,7 +107,7 @@ public sealed class MixupTests
         using var scope = torch.NewDisposeScope();
         const int n = 7;
         var (images, labels) = Replay.ConstantBatch(n);
-        var mixup = new Mixup(mixup_alpha: 1.0, cutmix_alpha: 1.0, switch_prob: 0.5, prob: 0.8, mode: MixupMode.Elem, label_smoothing: 0, num_classes: n);
+        var mixup = new Mixup(mixupAlpha: 1.0, cutmixAlpha: 1.0, switchProb: 0.5, prob: 0.8, mode: MixupMode.Elem, labelSmoothing: 0, numClasses: n);
         var (mixed, targets) = mixup.Apply(images, labels, new Random(21));
 
         var replay = new Random(21);
@@ -143,7 +143,7 @@ public sealed class MixupTests
         using var scope = torch.NewDisposeScope();
         const int n = 7;
         var (images, labels) = Replay.ConstantBatch(n);
-        var mixup = new Mixup(mixup_alpha: 1.0, mode: MixupMode.Pair, label_smoothing: 0, num_classes: n);
+        var mixup = new Mixup(mixupAlpha: 1.0, mode: MixupMode.Pair, labelSmoothing: 0, numClasses: n);
         var (mixed, targets) = mixup.Apply(images, labels, new Random(5));
 
         var replay = new Random(5);
@@ -176,7 +176,7 @@ public sealed class MixupTests
         using var scope = torch.NewDisposeScope();
         var images = torch.rand(5, 3, 8, 8);
         using var labels = torch.tensor(new long[] { 3, 1, 4, 1, 5 });
-        var mixup = new Mixup(mixup_alpha: 0.8, cutmix_alpha: 1.0, mode: mode, num_classes: 10);
+        var mixup = new Mixup(mixupAlpha: 0.8, cutmixAlpha: 1.0, mode: mode, numClasses: 10);
         var (mixed, targets) = mixup.Apply(images, labels, new Random(2));
         Assert.Equal(images.shape, mixed.shape);
         Assert.Equal(new long[] { 5, 10 }, targets.shape);
@@ -190,7 +190,7 @@ public sealed class MixupTests
     {
         using var scope = torch.NewDisposeScope();
         var (images, labels) = Replay.ConstantBatch(4);
-        var mixup = new Mixup(mixup_alpha: 1.0, cutmix_alpha: 1.0, switch_prob: switchProb, num_classes: 4);
+        var mixup = new Mixup(mixupAlpha: 1.0, cutmixAlpha: 1.0, switchProb: switchProb, numClasses: 4);
         for (var seed = 0; seed < 10; seed++)
         {
             var (mixed, _) = mixup.Apply(images, labels, new Random(seed));
@@ -205,7 +205,7 @@ public sealed class MixupTests
     {
         using var scope = torch.NewDisposeScope();
         var (images, labels) = Replay.ConstantBatch(3);
-        var mixup = new Mixup(prob: 0.0, label_smoothing: 0.1, num_classes: 4);
+        var mixup = new Mixup(prob: 0.0, labelSmoothing: 0.1, numClasses: 4);
         var (mixed, targets) = mixup.Apply(images, labels, new Random(0));
         Assert.True(mixed.equal(images));
         // on = 1 - 0.1 + 0.1 / 4 = 0.925, off = 0.1 / 4 = 0.025.
@@ -218,7 +218,7 @@ public sealed class MixupTests
     {
         using var scope = torch.NewDisposeScope();
         var (images, labels) = Replay.ConstantBatch(3);
-        var mixup = new Mixup(num_classes: 3, label_smoothing: 0) { MixupEnabled = false };
+        var mixup = new Mixup(numClasses: 3, labelSmoothing: 0) { MixupEnabled = false };
         var rng = new Random(6);
         var (mixed, targets) = mixup.Apply(images, labels, rng);
         Assert.True(mixed.equal(images));
@@ -230,15 +230,16 @@ public sealed class MixupTests
     }
 
     [Theory]
-    [InlineData(-1.0, 0.0, null, 1.0, "mixup_alpha")]
-    [InlineData(0.0, 0.0, null, 1.0, "mixup_alpha")]
-    [InlineData(1.0, 0.0, new[] { 0.5, 0.4 }, 1.0, "cutmix_minmax")]
-    [InlineData(1.0, 0.0, null, 1.5, "prob")]
-    public void InvalidOptionsAreNamed(double mixupAlpha, double cutmixAlpha, double[]? minmax, double prob, string parameter)
+    [InlineData(-1.0, 0.0, null, 1.0, "mixupAlpha", "mixup_alpha")]
+    [InlineData(0.0, 0.0, null, 1.0, "mixupAlpha", "mixup_alpha")]
+    [InlineData(1.0, 0.0, new[] { 0.5, 0.4 }, 1.0, "cutmixMinmax", "cutmix_minmax")]
+    [InlineData(1.0, 0.0, null, 1.5, "prob", "prob")]
+    public void InvalidOptionsAreNamed(double mixupAlpha, double cutmixAlpha, double[]? minmax, double prob, string parameter, string configKey)
     {
+        // The parameter in code, the configuration key (what a config file user writes) in the message.
         var e = Assert.ThrowsAny<ArgumentException>(() => new Mixup(mixupAlpha, cutmixAlpha, minmax, prob));
         Assert.Equal(parameter, e.ParamName);
-        Assert.Contains(parameter, e.Message);
+        Assert.Contains(configKey, e.Message);
     }
 
     [Fact]
@@ -246,7 +247,7 @@ public sealed class MixupTests
     {
         using var scope = torch.NewDisposeScope();
         var images = torch.zeros([2, 3, 4, 4], torch.uint8);
-        var e = Assert.Throws<ArgumentException>(() => new Mixup(num_classes: 2).Apply(images, torch.arange(2), new Random(0)));
+        var e = Assert.Throws<ArgumentException>(() => new Mixup(numClasses: 2).Apply(images, torch.arange(2), new Random(0)));
         Assert.Contains("convert the collated uint8 batch to float", e.Message);
     }
 }

@@ -23,7 +23,7 @@ public sealed class RandomBatchAugmentTests
         var (images, labels) = Replay.ConstantBatch(2, 1, 2, 2);
         var a = new Marker(10);
         var b = new Marker(20);
-        var chooser = new RandomBatchAugment([a, b], num_classes: 3, probs: [0.5, 0.3]);
+        var chooser = new RandomBatchAugment([a, b], numClasses: 3, probs: [0.5, 0.3]);
         var rng = new Random(1);
         var unmixed = 0;
         const int draws = 4000;
@@ -49,7 +49,7 @@ public sealed class RandomBatchAugmentTests
         var (images, labels) = Replay.ConstantBatch(2, 1, 2, 2);
         var a = new Marker(1);
         var b = new Marker(2);
-        var chooser = new RandomBatchAugment([a, b], num_classes: 3);
+        var chooser = new RandomBatchAugment([a, b], numClasses: 3);
         var rng = new Random(2);
         for (var i = 0; i < 2000; i++)
         {
@@ -65,7 +65,7 @@ public sealed class RandomBatchAugmentTests
     {
         using var scope = torch.NewDisposeScope();
         var (images, labels) = Replay.ConstantBatch(2, 1, 2, 2);
-        var chooser = new RandomBatchAugment([new Marker(1)], num_classes: 3, probs: [0.0], label_smoothing: 0.3);
+        var chooser = new RandomBatchAugment([new Marker(1)], numClasses: 3, probs: [0.0], labelSmoothing: 0.3);
         var (mixed, targets) = chooser.Apply(images, labels, new Random(0));
         Assert.True(mixed.equal(images));
         Replay.AssertTargets(targets, 3, [0, 1], [1, 1], smoothing: 0.3);

@@ -21,7 +21,7 @@ public sealed class ResizeMixTests
     {
         using var scope = torch.NewDisposeScope();
         var (images, labels) = Replay.ConstantBatch(5);
-        var (mixed, targets) = new ResizeMix(alpha: 1.0, num_classes: 5).Apply(images, labels, new Random(3));
+        var (mixed, targets) = new ResizeMix(alpha: 1.0, numClasses: 5).Apply(images, labels, new Random(3));
         var (lam, box, perm) = ReplayDraws(3, 5);
         Assert.True(box.Bottom > box.Top && box.Right > box.Left);
         Replay.AssertTargets(targets, 5, perm, Enumerable.Repeat(lam, 5).ToArray());
@@ -35,7 +35,7 @@ public sealed class ResizeMixTests
         using var scope = torch.NewDisposeScope();
         var images = torch.rand(3, 2, 16, 16);
         var labels = torch.arange(3);
-        var (mixed, _) = new ResizeMix(alpha: 1.0, num_classes: 3).Apply(images, labels, new Random(9));
+        var (mixed, _) = new ResizeMix(alpha: 1.0, numClasses: 3).Apply(images, labels, new Random(9));
         var (_, box, perm) = ReplayDraws(9, 3);
         var (h, w) = (box.Bottom - box.Top, box.Right - box.Left);
         var expected = F.interpolate(images.index_select(0, torch.tensor(perm.Select(p => (long)p).ToArray())), size: [h, w],
@@ -53,7 +53,7 @@ public sealed class ResizeMixTests
     {
         using var scope = torch.NewDisposeScope();
         var (images, labels) = Replay.ConstantBatch(2);
-        var (mixed, targets) = new ResizeMix(alpha: 1.0, num_classes: 3, prob: 0).Apply(images, labels, new Random(0));
+        var (mixed, targets) = new ResizeMix(alpha: 1.0, numClasses: 3, prob: 0).Apply(images, labels, new Random(0));
         Assert.True(mixed.equal(images));
         Assert.Equal(new[] { 1f, 0, 0, 0, 1, 0 }, targets.data<float>());
     }
@@ -61,7 +61,7 @@ public sealed class ResizeMixTests
     [Fact]
     public void LamRangeIsValidated()
     {
-        var e = Assert.Throws<ArgumentException>(() => new ResizeMix(1.0, 10, lam_min: 0.9, lam_max: 0.2));
+        var e = Assert.Throws<ArgumentException>(() => new ResizeMix(1.0, 10, lamMin: 0.9, lamMax: 0.2));
         Assert.Contains("lam_min", e.Message);
     }
 }

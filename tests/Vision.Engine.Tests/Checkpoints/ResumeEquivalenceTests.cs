@@ -37,7 +37,7 @@ public sealed class ResumeEquivalenceTests : IDisposable
         var builder = fixture.Builder(model, train, val)
             .WithOptimizer(m => new SGD(m.parameters(), lr: 0.05, momentum: 0.9))
             .WithSchedule(c => new CosineAnnealingLR(c.Optimizer, T_max: 12, by_epoch: false))
-            .WithBatchAugment(new Mixup(mixup_alpha: 0.4, num_classes: 4, label_smoothing: 0.1))
+            .WithBatchAugment(new Mixup(mixupAlpha: 0.4, numClasses: 4, labelSmoothing: 0.1))
             .WithEvaluator(new LossEvaluator())
             .WithHooks(ema)
             .WithOptions(o =>
