@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Vision.Engine.Checkpoints;
 
 namespace Vision.Cli.Tests.Commands;
 
@@ -65,6 +66,17 @@ public sealed class TrainTestCommandTests : IDisposable
         Assert.Equal(Path.Combine(WorkDir, "test", "evaluation.md"), report);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(WorkDir, "test", "evaluation.json")));
         Assert.Equal(testedAccuracy, json.RootElement.GetProperty("metrics").GetProperty("accuracy/top1").GetDouble(), 4);
+
+        // The model's state dict as a PyTorch file (torch.save's format, any extension): test reads it by content.
+        var pth = Path.Combine(root.FullName, "model.pt");
+        using (var scope = torch.NewDisposeScope())
+        {
+            var tensors = Vision.Serialization.SafeTensors.Load(Path.Combine(latest, FileCheckpointStore.TensorsFile));
+            Vision.Serialization.TorchCheckpoint.Save(
+                tensors.Where(e => e.Key.StartsWith(Checkpoint.ModelPrefix, StringComparison.Ordinal)).ToDictionary(e => e.Key[Checkpoint.ModelPrefix.Length..], e => e.Value), pth);
+        }
+        var fromPth = CliRun.Of("test", ConfigPath, pth, "--work-dir", Path.Combine(root.FullName, "pth-test")).Succeeded();
+        Assert.Equal(testedAccuracy, double.Parse(fromPth.Rows().Single(r => r[0] == "accuracy/top1")[1], CultureInfo.InvariantCulture));
     }
 
     [Fact]
