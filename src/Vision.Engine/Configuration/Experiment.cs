@@ -14,6 +14,7 @@ using Vision.Engine.Training;
 using Vision.Models;
 using Vision.Models.Losses;
 using Vision.Models.Registry;
+using Vision.Models.Weights;
 
 namespace Vision.Engine.Configuration;
 

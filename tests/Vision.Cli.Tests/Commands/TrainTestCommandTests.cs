@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Vision.Engine.Checkpoints;
 
 namespace Vision.Cli.Tests.Commands;
 
@@ -66,6 +67,17 @@ public sealed class TrainTestCommandTests : IDisposable
         Assert.Equal(Path.Combine(WorkDir, "test", "evaluation.md"), report);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(WorkDir, "test", "evaluation.json")));
         Assert.Equal(testedAccuracy, json.RootElement.GetProperty("metrics").GetProperty("accuracy/top1").GetDouble(), 4);
+
+        // The model's state dict as a PyTorch file (torch.save's format, any extension): test reads it by content.
+        var pth = Path.Combine(root.FullName, "model.pt");
+        using (var scope = torch.NewDisposeScope())
+        {
+            var tensors = Vision.Serialization.SafeTensors.Load(Path.Combine(latest, FileCheckpointStore.TensorsFile));
+            Vision.Serialization.TorchCheckpoint.Save(
+                tensors.Where(e => e.Key.StartsWith(Checkpoint.ModelPrefix, StringComparison.Ordinal)).ToDictionary(e => e.Key[Checkpoint.ModelPrefix.Length..], e => e.Value), pth);
+        }
+        var fromPth = CliRun.Of("test", ConfigPath, pth, "--work-dir", Path.Combine(root.FullName, "pth-test")).Succeeded();
+        Assert.Equal(testedAccuracy, double.Parse(fromPth.Rows().Single(r => r[0] == "accuracy/top1")[1], CultureInfo.InvariantCulture));
         // The pictures: curves drawn during training, the confusion matrices and per-class bars by test.
         Assert.All(new[] { "curves/loss.png", "curves/lr.png", "curves/accuracy.png", "test/confusion_matrix.png",
             "test/confusion_matrix_normalized.png", "test/per_class_metrics.png" },

@@ -19,15 +19,16 @@ public sealed class LoadFromTests : IDisposable
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void LoadsMatchingWeightsAndSkipsAHeadOfAnotherShape(bool fromCheckpointFolder)
+    [InlineData("folder")]
+    [InlineData("safetensors")]
+    [InlineData("pth")]
+    public void LoadsMatchingWeightsAndSkipsAHeadOfAnotherShape(string sourceKind)
     {
         using var data = TrainingFixture.Quadrants(8, seed: 1);
         using var loader = TrainingFixture.Loader(data, 4);
         using var pretrained = TrainingFixture.Mlp(seed: 1);
-        var source = Path.Combine(fixture.WorkDir, "pretrained.safetensors");
-        if (fromCheckpointFolder)
+        var source = Path.Combine(fixture.WorkDir, "pretrained." + sourceKind);
+        if (sourceKind == "folder")
         {
             fixture.Builder(pretrained, loader)
                 .WithOptimizer(m => new SGD(m.parameters(), lr: 0.1))
@@ -38,7 +39,14 @@ public sealed class LoadFromTests : IDisposable
         else
         {
             using var scope = torch.NewDisposeScope();
-            SafeTensors.Save(pretrained.state_dict(), source);
+            if (sourceKind == "pth")
+            {
+                TorchCheckpoint.Save(pretrained.state_dict(), source);
+            }
+            else
+            {
+                SafeTensors.Save(pretrained.state_dict(), source);
+            }
         }
         var expectedBackbone = TrainingFixture.Snapshot(pretrained);
 

@@ -80,6 +80,27 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Fact]
+    public void APretrainedOfficialCasViTPthBuildsTheDistillationHeadItsKeysCallFor()
+    {
+        // An official rcvit_xs checkpoint (its own keys, with dist_head) as torch.save writes it, under a .pth name.
+        var pth = Path.Combine(files.Root, "rcvit_xs.pth");
+        using var source = Vision.Models.Registry.ModelRegistry.Create("cas-vit-xs", num_classes: 4, img_size: 32, new Dictionary<string, string> { ["distillation"] = "true" });
+        using (var scope = torch.NewDisposeScope())
+        {
+            Vision.Serialization.TorchCheckpoint.Save(source.state_dict().ToDictionary(e => e.Key[(e.Key.IndexOf('.', StringComparison.Ordinal) + 1)..], e => e.Value), pth);
+        }
+        var path = files.Write("configs/quadrants.json", FullConfig());
+
+        using var experiment = Experiment.FromConfig(Config.FromFile(path, ["model:type=cas-vit-xs", "model:img_size=32", $"model:pretrained={pth}"]), WorkDir);
+
+        var head = Assert.IsType<Vision.Models.Heads.CasViTHead>(experiment.Model.head);
+        Assert.NotNull(head.dist_head);
+        using var comparison = torch.NewDisposeScope();
+        Assert.True(experiment.Model.state_dict()["head.dist_head.weight"].equal(source.state_dict()["head.dist_head.weight"]));
+        Assert.True(experiment.Model.state_dict()["backbone.network.6.1.mlp.fc2.weight"].equal(source.state_dict()["backbone.network.6.1.mlp.fc2.weight"]));
+    }
+
+    [Fact]
     public void FitSavesTheConfigBesideTheRunAndTestReproducesTheLastValidation()
     {
         var path = files.Write("configs/quadrants.json", FullConfig());

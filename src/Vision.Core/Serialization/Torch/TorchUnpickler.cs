@@ -154,7 +154,8 @@ internal sealed unsafe class TorchUnpickler
             ? new Global(module, name)
             : throw TorchCheckpointFile.Invalid(path,
                 $"data.pkl refers to the global '{full}', which is not a tensor, storage, dtype or plain container. Vision loads weights only " +
-                "(like torch.load(weights_only=True)) and never runs code from a checkpoint; re-save just the state dict: torch.save(model.state_dict(), path).");
+                "(like torch.load(weights_only=True)) and never runs code from a checkpoint; re-save just the weights: torch.save(model.state_dict(), path), " +
+                "or for a training checkpoint (e.g. MMEngine's epoch_N.pth with message_hub): torch.save(torch.load(path)['state_dict'], new_path).");
     }
 
     private StorageRef PersistentLoad(object? id)
