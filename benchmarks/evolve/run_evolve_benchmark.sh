@@ -5,8 +5,7 @@
 # Every candidate trains ResNet-18 for EPOCHS epochs on 1,000 images and is scored on 1,000 held-out images. Seed s
 # sets both the evolution seed and trainer.seed, so generation 0 of every search with seed s is the base config.
 # The best config of each search (and the base) is then trained again with an unseen trainer seed (s + 100) under
-# the same budget, which removes the best-of-N selection bias from the comparison. Last, evolution with the median
-# stopping rule (from the first validation on, once 3 earlier candidates have reached it) shows the compute saved.
+# the same budget, which removes the best-of-N selection bias from the comparison. Early stopping: run_median_benchmark.sh.
 set -euo pipefail
 generations=${1:-10}
 epochs=${2:-2}
@@ -34,8 +33,5 @@ for seed in 0 1 2; do
   # The base config with the unseen seed is generation 0 of a one-generation evolution of the config itself.
   "${vision[@]}" evolve "$config" --generations 1 --epochs "$epochs" --set trainer:seed=$((seed + 100)) \
     --work-dir "$out/base_s$seed/heldout" --resume > "$out/base_s$seed.heldout.log" 2>&1
-done
-for seed in 0 1 2; do
-  start=$(date +%s); run median $seed --set 'evolve:early_stopping={"type":"median","min_trials":3,"grace":0}'; echo "evolve+median seed $seed: $(( $(date +%s) - start )) s" | tee -a "$out/times.txt"
 done
 /usr/bin/python3 benchmarks/evolve/summarize.py "$out" | tee "$out/summary.md"

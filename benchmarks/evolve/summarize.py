@@ -32,14 +32,14 @@ for name in ["base", "random", "evolve"]:
         held.append(float(rows(os.path.join(out, f"{name}_s{s}", "heldout", "evolve.csv"))[0]["fitness"]))
     print(f"| {name} | {fmt(search)} | {mean_sd(search)} | {fmt(held)} | {mean_sd(held)} |")
 print()
-print("| evolution + median stopping | best top-1 (seeds 0, 1, 2) | candidates stopped | iterations saved |")
-print("|---|---|---|---|")
-for s in seeds:
-    path = os.path.join(out, f"median_s{s}", "evolve.csv")
+print("| early stopping (seed 0) | best top-1 | candidates stopped | iterations trained of the budget | saved |")
+print("|---|---|---|---|---|")
+for rule in ["none", "median"]:
+    path = os.path.join(out, f"stop-{rule}_s0", "evolve.csv")
     if not os.path.exists(path):
         continue
     results = rows(path)
     budget = sum(int(r["budget_iters"]) for r in results)
-    saved = budget - sum(int(r["iters"]) for r in results)
+    trained = sum(int(r["iters"]) for r in results)
     stopped = sum(int(r["stopped_early"]) for r in results)
-    print(f"| seed {s} | {max(float(r['fitness']) for r in results):.1f} | {stopped} of {len(results)} | {saved} of {budget} ({100 * saved / budget:.0f} %) |")
+    print(f"| {rule} | {max(float(r['fitness']) for r in results):.1f} | {stopped} of {len(results)} | {trained} of {budget} | {100 * (budget - trained) / budget:.0f} % |")

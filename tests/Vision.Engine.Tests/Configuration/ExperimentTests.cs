@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Vision.Data.BatchAugments;
-using Vision.Data.Image;
 using Vision.Engine.Configuration;
 using Vision.Engine.Evaluation;
 using Vision.Engine.Hooks;
