@@ -73,6 +73,12 @@ public sealed class Experiment : IDisposable
             errors.ThrowIfAny();
             TrainDataLoader = loader!;
             Classes = loader!.Dataset.Classes;
+            // trainer.seed makes a run reproducible from its first iteration only if it also decides the initial weights
+            // (libtorch seeds its generator at random in each process).
+            if (Options.Seed is { } seed)
+            {
+                torch.manual_seed((ulong)seed);
+            }
             // The model's class count defaults to the training set's, so it is built once the data are.
             Model = BuildModel();
         }

@@ -185,7 +185,7 @@ public static class VisionTrainerServiceCollectionExtensions
     public static IReadOnlyList<Type> DefaultHookTypes { get; } =
     [
         typeof(DistSamplerSeedHook), typeof(IterTimerHook), typeof(CheckInvalidLossHook), typeof(LoggerHook),
-        typeof(ProgressBarHook), typeof(ParamSchedulerHook), typeof(CheckpointHook),
+        typeof(ProgressBarHook), typeof(ParamSchedulerHook), typeof(CheckpointHook), typeof(TrainingCurvesHook),
     ];
 
     /// <summary>Adds an evaluator created by the container.</summary>

@@ -48,6 +48,22 @@ public sealed class ExperimentTests : IDisposable
         """;
 
     [Fact]
+    public void TrainerSeedDecidesTheInitialWeightsWhateverRanBefore()
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig());
+        float[] InitialWeights()
+        {
+            torch.manual_seed((ulong)Random.Shared.NextInt64(1, long.MaxValue));   // whatever state the process is in
+            using var experiment = Experiment.FromConfig(Config.FromFile(path), WorkDir);
+            return experiment.Model.parameters().SelectMany(p => p.detach().flatten().data<float>()).ToArray();
+        }
+        Assert.Equal(InitialWeights(), InitialWeights());
+        // A different seed gives different weights, so the equality above is the seed's doing.
+        using var other = Experiment.FromConfig(Config.FromFile(path, ["trainer:seed=8"]), WorkDir);
+        Assert.NotEqual(InitialWeights(), other.Model.parameters().SelectMany(p => p.detach().flatten().data<float>()).ToArray());
+    }
+
+    [Fact]
     public void AConfigFileBuildsTheModelDataOptimizerSchedulesAugmentEvaluatorsAndHooks()
     {
         var path = files.Write("configs/quadrants.json", FullConfig());
