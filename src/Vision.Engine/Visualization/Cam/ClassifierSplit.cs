@@ -1,0 +1,148 @@
+using Vision.Models;
+using Vision.Models.Backbones;
+using Vision.nn;
+
+namespace Vision.Engine.Visualization.Cam;
+
+/// <summary>
+/// An <see cref="ImageClassifier"/> cut in two at a named layer: <see cref="Head"/> runs the images up to the layer's
+/// output (the activation a CAM is made of), <see cref="Tail"/> runs that activation on to the logits, so the score's
+/// gradient with respect to the activation is one backward pass away. <see cref="For"/> checks that both halves
+/// together give the model's own logits, so a backbone whose forward does more than run its children in order is
+/// rejected instead of explained wrongly.
+/// </summary>
+internal abstract class ClassifierSplit
+{
+    protected ClassifierSplit(ImageClassifier model, string layer)
+    {
+        Model = model;
+        Layer = layer;
+    }
+
+    /// <summary>The classifier.</summary>
+    public ImageClassifier Model { get; }
+
+    /// <summary>The full name of the layer the model is cut after (e.g. "backbone.layer4").</summary>
+    public string Layer { get; }
+
+    /// <summary>The layer's output for <paramref name="images"/>.</summary>
+    public abstract Tensor Head(Tensor images);
+
+    /// <summary>The logits for an activation of the layer.</summary>
+    public abstract Tensor Tail(Tensor activation);
+
+    /// <summary>The activation (or its gradient) as channel maps (N, K, h, w).</summary>
+    public abstract Tensor ToMaps(Tensor activation);
+
+    /// <summary>The layer a CAM uses when none is named: the last stage of a CNN, the last block's first norm of a ViT.</summary>
+    public static string DefaultLayer(ImageClassifier model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.backbone switch
+        {
+            VisionTransformer vit => $"backbone.blocks.{vit.blocks.Count - 1}.norm1",
+            CasViT casvit => $"backbone.network.{casvit.network.Count - 1}",
+            var backbone => "backbone." + backbone.named_children().Last().name,
+        };
+    }
+
+    /// <summary>Cuts <paramref name="model"/> after <paramref name="layer"/> (null: <see cref="DefaultLayer"/>).</summary>
+    /// <exception cref="ArgumentException">The layer is not one the model can be cut at; the message lists those it can.</exception>
+    public static ClassifierSplit For(ImageClassifier model, string? layer, long imageSize, long channels)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        layer ??= DefaultLayer(model);
+        ClassifierSplit split = model.backbone is VisionTransformer vit
+            ? new TokenSplit(model, vit, layer)
+            : new SequentialSplit(model, layer);
+        split.CheckAgainstModel(imageSize, channels);
+        return split;
+    }
+
+    /// <summary>The logits of the neck and head for the backbone's last output.</summary>
+    protected Tensor Classify(Tensor features) => Model.head.forward(Model.neck is null ? [features] : Model.neck.forward([features]));
+
+    private void CheckAgainstModel(long imageSize, long channels)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var wasTraining = Model.training;
+        Model.eval();
+        try
+        {
+            torch.manual_seed(0);
+            var images = torch.randn(2, channels, imageSize, imageSize);
+            var expected = Model.forward(images);
+            var actual = Tail(Head(images));
+            var error = actual.sub(expected).abs().max().item<float>();
+            var scale = 1 + expected.abs().max().item<float>();
+            if (!(error <= 1e-4 * scale))
+            {
+                throw new ArgumentException(
+                    $"{Model.backbone.GetType().Name} cannot be cut at '{Layer}' for a class activation map: running its parts in order " +
+                    $"differs from the model's forward by {error:G3}. Name a layer of its main path (e.g. '{DefaultLayer(Model)}').");
+            }
+        }
+        finally
+        {
+            Model.train(wasTraining);
+        }
+    }
+
+    /// <summary>Layers that run their children in order: CNN backbones (ResNet's stem and stages, CAS-ViT's network).</summary>
+    private sealed class SequentialSplit : ClassifierSplit
+    {
+        private readonly List<Module<Tensor, Tensor>> before = [];
+        private readonly List<Module<Tensor, Tensor>> after = [];
+
+        public SequentialSplit(ImageClassifier model, string layer) : base(model, layer)
+        {
+            const string prefix = "backbone.";
+            var units = new List<(string Name, Module<Tensor, Tensor> Module)>();
+            Flatten(model.backbone, prefix, layer, units);
+            var index = units.FindIndex(u => u.Name == layer);
+            if (index < 0)
+            {
+                throw new ArgumentException(
+                    $"'{layer}' is not a layer a class activation map can use in {model.backbone.GetType().Name}; its layers are: " +
+                    $"{string.Join(", ", units.Select(u => u.Name))} (and the blocks inside a stage, e.g. '{units[^1].Name}.0').");
+            }
+            before.AddRange(units.Take(index + 1).Select(u => u.Module));
+            after.AddRange(units.Skip(index + 1).Select(u => u.Module));
+        }
+
+        public override Tensor Head(Tensor images) => Run(before, images);
+
+        public override Tensor Tail(Tensor activation) => Classify(Run(after, activation));
+
+        public override Tensor ToMaps(Tensor activation) =>
+            activation.dim() == 4 ? activation : throw new ArgumentException($"'{Layer}' gives {activation.dim()}-d outputs; a CNN layer gives (N, K, h, w).");
+
+        private static Tensor Run(List<Module<Tensor, Tensor>> modules, Tensor x)
+        {
+            foreach (var module in modules)
+            {
+                x = module.forward(x);
+            }
+            return x;
+        }
+
+        // The backbone's children in order; a container (Sequential, ModuleList) is opened when the layer is inside it.
+        private static void Flatten(Module module, string prefix, string layer, List<(string, Module<Tensor, Tensor>)> units)
+        {
+            foreach (var (name, child) in module.named_children())
+            {
+                var full = prefix + name;
+                var isContainer = child is Sequential || child.GetType().Name.StartsWith("ModuleList", StringComparison.Ordinal);
+                if (isContainer && (layer.StartsWith(full + ".", StringComparison.Ordinal) || child is not Module<Tensor, Tensor>))
+                {
+                    Flatten(child, full + ".", layer, units);
+                }
+                else if (child is Module<Tensor, Tensor> step)
+                {
+                    units.Add((full, step));
+                }
+            }
+        }
+    }
+}
