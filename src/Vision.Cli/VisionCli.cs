@@ -22,6 +22,7 @@ public static class VisionCli
         MeanStdCommand.Create(),
         InferCommand.Create(),
         PlotCurvesCommand.Create(),
+        CamCommand.Create(),
     ];
 
     /// <summary>Builds the root command with every subcommand; <c>--help</c> and <c>--version</c> come with it.</summary>

@@ -73,6 +73,30 @@ public sealed class TrainTestCommandTests : IDisposable
     }
 
     [Fact]
+    public void CamDrawsAHeatmapPerImageForThePredictedOrTheGivenClass()
+    {
+        var latest = Line(CliRun.Of("train", ConfigPath, "--work-dir", WorkDir).Succeeded().Out, "latest checkpoint:");
+        var output = Path.Combine(root.FullName, "cam");
+
+        var run = CliRun.Of("cam", ConfigPath, latest, Path.Combine(Data("val"), "class0"), Path.Combine(Data("val"), "class1", "0.png"),
+            "--classes", "red,green,blue", "--target-layer", "backbone.layer1", "--method", "GradCamPlusPlus", "-o", output).Succeeded();
+
+        var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.All(lines, l => Assert.Contains("Grad-CAM++ backbone.layer1", l));
+        Assert.Equal(["0_2_cam.png", "0_cam.png", "1_cam.png", "2_cam.png"], Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.All(Directory.GetFiles(output), f => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(f)[..4]));
+
+        var given = CliRun.Of("cam", ConfigPath, latest, Path.Combine(Data("val"), "class2", "0.png"), "--classes", "red,green,blue",
+            "--target-class", "1", "-o", output).Succeeded();
+        Assert.StartsWith($"{Path.Combine(output, "0_cam.png")}  green ", given.Out);
+        Assert.Contains("backbone.layer4", given.Out);
+
+        var wrongLayer = CliRun.Of("cam", ConfigPath, latest, Data("val"), "--classes", "red,green,blue", "--target-layer", "backbone.nope").Failed();
+        Assert.Contains("backbone.nope", wrongLayer.Err);
+    }
+
+    [Fact]
     public void InferWithTheTrainingConfigRunsTheModelAsTrainedLikeTheExplicitOptions()
     {
         var latest = Line(CliRun.Of("train", ConfigPath, "--work-dir", WorkDir).Succeeded().Out, "latest checkpoint:");
