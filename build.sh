@@ -16,8 +16,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 BUILD_PACKAGES=(cmake make g++ libtorch-dev libopencv-dev libopenblas0-pthread)
 # Real data for the demo and the data tests.
 DATA_PACKAGES=(dataset-fashion-mnist)
-# The PyTorch reference the tests compare numerics against.
-REFERENCE_PACKAGES=(python3 python3-numpy python3-torch python3-torchvision)
+# The PyTorch reference the tests compare numerics against; scikit-learn is the t-SNE reference.
+REFERENCE_PACKAGES=(python3 python3-numpy python3-torch python3-torchvision python3-sklearn)
+# The charts' font (ScottPlot and SkiaSharp draw text with DejaVu Sans), for the demo's curves and the tests.
+DRAWING_PACKAGES=(fonts-dejavu-core)
+# The browser the report test renders report.html in, headless.
+BROWSER_PACKAGES=(chromium)
 
 ensure_packages() {
   local missing=() p
@@ -59,12 +63,12 @@ run_tests() {
 
 case "${1:-}" in
   demo)
-    ensure_packages "${BUILD_PACKAGES[@]}" "${DATA_PACKAGES[@]}"
+    ensure_packages "${BUILD_PACKAGES[@]}" "${DATA_PACKAGES[@]}" "${DRAWING_PACKAGES[@]}"
     build
     dotnet run --project samples/QuickStart -c Release --no-build -- --work-dir work_dirs/quickstart
     ;;
   test)
-    ensure_packages "${BUILD_PACKAGES[@]}" "${DATA_PACKAGES[@]}" "${REFERENCE_PACKAGES[@]}"
+    ensure_packages "${BUILD_PACKAGES[@]}" "${DATA_PACKAGES[@]}" "${REFERENCE_PACKAGES[@]}" "${DRAWING_PACKAGES[@]}" "${BROWSER_PACKAGES[@]}"
     build
     run_tests
     ;;

@@ -23,6 +23,7 @@ public static class VisionCli
         InferCommand.Create(),
         PlotCurvesCommand.Create(),
         CamCommand.Create(),
+        ReportCommand.Create(),
     ];
 
     /// <summary>Builds the root command with every subcommand; <c>--help</c> and <c>--version</c> come with it.</summary>

@@ -33,6 +33,13 @@ internal static class ChartRenderer
         {
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => v == 0 ? "0" : v.ToString("0.0#e+0", System.Globalization.CultureInfo.InvariantCulture) };
         }
+        var ys = chart.Series.SelectMany(s => s.Points).Select(p => p.Y).ToList();
+        if (ys.Count > 0 && ys.Min() == ys.Max())
+        {
+            // A constant (a fixed lr, 100 % top-5) would otherwise sit in an axis around it that reaches below zero.
+            var value = ys[0];
+            plot.Axes.SetLimitsY(Math.Min(0, 2 * value), Math.Max(0, 2 * value) + (value == 0 ? 1 : 0));
+        }
         plot.ShowLegend(Edge.Right);
         plot.SavePng(path, LineChartWidth, LineChartHeight);
     }

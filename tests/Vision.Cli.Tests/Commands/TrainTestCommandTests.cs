@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Vision.Cli.Tests.Commands;
 
@@ -94,6 +95,41 @@ public sealed class TrainTestCommandTests : IDisposable
 
         var wrongLayer = CliRun.Of("cam", ConfigPath, latest, Data("val"), "--classes", "red,green,blue", "--target-layer", "backbone.nope").Failed();
         Assert.Contains("backbone.nope", wrongLayer.Err);
+    }
+
+    [SkippableFact]
+    public void TheReportInlinesEveryPictureOfTheRunAndABrowserShowsThemAllWithoutErrors()
+    {
+        HeadlessChromium.Require();
+        var latest = Line(CliRun.Of("train", ConfigPath, "--work-dir", WorkDir, "--set", "trainer:max_epochs=2").Succeeded().Out, "latest checkpoint:");
+        CliRun.Of("test", ConfigPath, latest, "--work-dir", WorkDir).Succeeded();
+        CliRun.Of("cam", ConfigPath, latest, Path.Combine(Data("val"), "class0"), "--classes", "red,green,blue", "--target-layer", "backbone.layer1",
+            "-o", Path.Combine(WorkDir, "cam")).Succeeded();
+
+        var report = CliRun.Of("report", WorkDir).Succeeded().Out.Trim();
+
+        Assert.Equal(Path.Combine(WorkDir, "report.html"), report);
+        var html = File.ReadAllText(report);
+        // Self-contained: pictures are data URIs and nothing is fetched from anywhere.
+        Assert.DoesNotContain("http://", html);
+        Assert.DoesNotContain("https://", html);
+        Assert.DoesNotContain("src=\"file:", html);
+        foreach (var section in new[] { "Final metrics", "Training curves", "Per class", "Confusion matrix", "Grad-CAM", "Model", "Config" })
+        {
+            Assert.Contains($"<h2>{section}</h2>", html);
+        }
+        Assert.Contains("<td>class2</td>", html);
+        Assert.Contains("resnet18", html);
+        // 3 curves (loss, lr, accuracy) + the single-label family, 2 confusion matrices, the per-class bars, 3 CAMs.
+        var expectedImages = Directory.GetFiles(Path.Combine(WorkDir, "curves"), "*.png").Length + 3 + 3;
+        Assert.Equal(expectedImages, Regex.Matches(html, "<img [^>]*src=\"data:image/png;base64,").Count);
+
+        var page = HeadlessChromium.Check(report);
+        Assert.Equal(expectedImages, page.Images);
+        Assert.Empty(page.BrokenImages);
+        Assert.Empty(page.Errors);
+        // Kept with the test output for a person to look at.
+        HeadlessChromium.Screenshot(report, Path.Combine(AppContext.BaseDirectory, "report-screenshot", "report.png"));
     }
 
     [Fact]
