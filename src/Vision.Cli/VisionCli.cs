@@ -23,6 +23,7 @@ public static class VisionCli
         InferCommand.Create(),
         PlotCurvesCommand.Create(),
         CamCommand.Create(),
+        TsneCommand.Create(),
         ReportCommand.Create(),
     ];
 

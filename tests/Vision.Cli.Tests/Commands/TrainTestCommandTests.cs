@@ -106,6 +106,10 @@ public sealed class TrainTestCommandTests : IDisposable
         CliRun.Of("cam", ConfigPath, latest, Path.Combine(Data("val"), "class0"), "--classes", "red,green,blue", "--target-layer", "backbone.layer1",
             "-o", Path.Combine(WorkDir, "cam")).Succeeded();
 
+        var tsne = CliRun.Of("tsne", ConfigPath, latest, "--work-dir", WorkDir).Succeeded();
+        Assert.StartsWith("9 samples, 512-d features, KL ", tsne.Out);
+        Assert.Contains(Path.Combine(WorkDir, "tsne", "tsne.png"), tsne.Out);
+
         var report = CliRun.Of("report", WorkDir).Succeeded().Out.Trim();
 
         Assert.Equal(Path.Combine(WorkDir, "report.html"), report);
@@ -114,14 +118,14 @@ public sealed class TrainTestCommandTests : IDisposable
         Assert.DoesNotContain("http://", html);
         Assert.DoesNotContain("https://", html);
         Assert.DoesNotContain("src=\"file:", html);
-        foreach (var section in new[] { "Final metrics", "Training curves", "Per class", "Confusion matrix", "Grad-CAM", "Model", "Config" })
+        foreach (var section in new[] { "Final metrics", "Training curves", "Per class", "Confusion matrix", "Grad-CAM", "t-SNE of the features", "Model", "Config" })
         {
             Assert.Contains($"<h2>{section}</h2>", html);
         }
         Assert.Contains("<td>class2</td>", html);
         Assert.Contains("resnet18", html);
-        // 3 curves (loss, lr, accuracy) + the single-label family, 2 confusion matrices, the per-class bars, 3 CAMs.
-        var expectedImages = Directory.GetFiles(Path.Combine(WorkDir, "curves"), "*.png").Length + 3 + 3;
+        // The curves, 2 confusion matrices, the per-class bars, 3 CAMs and the t-SNE.
+        var expectedImages = Directory.GetFiles(Path.Combine(WorkDir, "curves"), "*.png").Length + 3 + 3 + 1;
         Assert.Equal(expectedImages, Regex.Matches(html, "<img [^>]*src=\"data:image/png;base64,").Count);
 
         var page = HeadlessChromium.Check(report);
