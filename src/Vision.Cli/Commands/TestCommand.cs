@@ -3,6 +3,7 @@ using Spectre.Console;
 using Vision.Cli.Output;
 using Vision.Engine.Evaluation;
 using Vision.Engine.Visualization;
+using Vision.Engine.Visualization.Gallery;
 
 namespace Vision.Cli.Commands;
 
@@ -10,7 +11,8 @@ namespace Vision.Cli.Commands;
 /// <c>vision test &lt;config&gt; &lt;checkpoint&gt;</c>: evaluates a checkpoint on the config's test data (its
 /// validation data when it has none) with the config's evaluators, and writes the report
 /// (<c>{work_dir}/test/evaluation.json</c> and <c>.md</c>; MMPreTrain's <c>tools/test.py</c>) with its charts: the
-/// confusion matrix as counts and row-normalised, and per-class precision/recall/F1 bars.
+/// confusion matrix as counts and row-normalised, per-class precision/recall/F1 bars and the gallery of the most
+/// confident mistakes (<see cref="MisclassifiedHook"/>).
 /// </summary>
 public static class TestCommand
 {
@@ -29,7 +31,12 @@ public static class TestCommand
         {
             var output = result.InvocationConfiguration.Output;
             using var experiment = shared.Load(result);
-            var report = experiment.Test(result.GetRequiredValue(checkpoint), ConfigArguments.WriteTo(output));
+            var gallery = new MisclassifiedHook(experiment.Classes);
+            var report = experiment.Test(result.GetRequiredValue(checkpoint), builder =>
+            {
+                ConfigArguments.WriteTo(output)(builder);
+                builder.WithHooks(gallery);
+            });
             var console = CliConsole.Create(output);
             console.Write(CliConsole.Metrics(report.Metrics));
             var folder = Path.Combine(Path.GetFullPath(experiment.Options.WorkDir), "test");
@@ -40,6 +47,10 @@ public static class TestCommand
                 {
                     console.WriteLine($"chart: {Path.Combine(folder, chart)}");
                 }
+            }
+            if (gallery.LastGallery is { } mistakes)
+            {
+                console.WriteLine($"misclassified: {Path.GetFullPath(mistakes)}");
             }
             return 0;
         });

@@ -71,6 +71,10 @@ public sealed class TrainTestCommandTests : IDisposable
             "test/confusion_matrix_normalized.png", "test/per_class_metrics.png" },
             file => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(WorkDir, file))[..4]));
         Assert.Contains(Path.Combine(WorkDir, "test", "confusion_matrix.png"), test.Out);
+        // The gallery exists exactly when some image was misclassified (9 validation images).
+        var gallery = Path.Combine(WorkDir, "test", "misclassified.png");
+        Assert.Equal(testedAccuracy < 100, File.Exists(gallery));
+        Assert.Equal(testedAccuracy < 100, test.Out.Contains($"misclassified: {gallery}", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -124,8 +128,10 @@ public sealed class TrainTestCommandTests : IDisposable
         }
         Assert.Contains("<td>class2</td>", html);
         Assert.Contains("resnet18", html);
-        // The curves, 2 confusion matrices, the per-class bars, 3 CAMs and the t-SNE.
-        var expectedImages = Directory.GetFiles(Path.Combine(WorkDir, "curves"), "*.png").Length + 3 + 3 + 1;
+        // The curves, 2 confusion matrices, the per-class bars, the mistakes (if any), 3 CAMs and the t-SNE.
+        var mistakes = File.Exists(Path.Combine(WorkDir, "test", "misclassified.png"));
+        Assert.Equal(mistakes, html.Contains("<h2>Misclassified examples</h2>", StringComparison.Ordinal));
+        var expectedImages = Directory.GetFiles(Path.Combine(WorkDir, "curves"), "*.png").Length + 3 + (mistakes ? 1 : 0) + 3 + 1;
         Assert.Equal(expectedImages, Regex.Matches(html, "<img [^>]*src=\"data:image/png;base64,").Count);
 
         var page = HeadlessChromium.Check(report);

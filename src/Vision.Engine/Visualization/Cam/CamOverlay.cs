@@ -73,27 +73,9 @@ public static class CamOverlay
             canvas.DrawImage(right, new SKRect(2 * Gap + w, Gap, 2 * Gap + 2 * w, Gap + h), sampling);
         }
         using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-        canvas.DrawText(Fit(caption, font, info.Width - 2 * Gap), Gap, Gap + h + CaptionSize * 1.4f, SKTextAlign.Left, font, paint);
-        using var snapshot = surface.Snapshot();
-        using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        using var file = File.Create(path);
-        data.SaveTo(file);
+        canvas.DrawText(Gallery.ImageGrid.Fit(caption, font, info.Width - 2 * Gap), Gap, Gap + h + CaptionSize * 1.4f, SKTextAlign.Left, font, paint);
+        Gallery.ImageGrid.WritePng(surface, path);
     }
 
     private static byte Mix(byte photo, byte heat, double alpha) => (byte)Math.Round((1 - alpha) * photo + alpha * heat);
-
-    // A caption longer than the picture is cut with an ellipsis rather than drawn past the edge.
-    private static string Fit(string text, SKFont font, float width)
-    {
-        if (font.MeasureText(text) <= width)
-        {
-            return text;
-        }
-        while (text.Length > 1 && font.MeasureText(text + "…") > width)
-        {
-            text = text[..^1];
-        }
-        return text + "…";
-    }
 }
