@@ -150,10 +150,10 @@ public sealed class BarnesHutTsne
         x = x.sub(x.mean(0, keepdim: true));
         var covariance = x.t().mm(x);
         var components = new List<Tensor>();
+        using var generator = new Generator(1);
         for (var c = 0; c < 2; c++)
         {
-            torch.manual_seed((ulong)(c + 1));
-            var v = torch.randn([covariance.size(0), 1], ScalarType.Float64);
+            var v = torch.randn([covariance.size(0), 1], ScalarType.Float64, generator: generator);
             for (var step = 0; step < 300; step++)
             {
                 foreach (var previous in components)
