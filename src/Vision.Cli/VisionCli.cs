@@ -24,6 +24,7 @@ public static class VisionCli
         PlotCurvesCommand.Create(),
         CamCommand.Create(),
         TsneCommand.Create(),
+        BrowseDatasetCommand.Create(),
         ReportCommand.Create(),
     ];
 

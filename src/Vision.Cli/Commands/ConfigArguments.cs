@@ -22,6 +22,9 @@ internal sealed class ConfigArguments
 
     private readonly Option<string> workDir = new("--work-dir") { Description = "Where checkpoints, logs and reports go; default trainer.work_dir, else work_dirs/{config name}." };
 
+    /// <summary>The config file argument.</summary>
+    public Argument<string> ConfigArgument => config;
+
     /// <summary>Adds the config argument and the shared options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
