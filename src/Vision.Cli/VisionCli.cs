@@ -27,6 +27,7 @@ public static class VisionCli
         PlotCurvesCommand.Create(),
         CamCommand.Create(),
         TsneCommand.Create(),
+        BrowseDatasetCommand.Create(),
         ReportCommand.Create(),
     ];
 

@@ -72,7 +72,7 @@ internal static partial class HeadlessChromium
     }
 
     /// <summary>Saves a screenshot of <paramref name="htmlPath"/> at <paramref name="width"/> × <paramref name="height"/> pixels.</summary>
-    public static void Screenshot(string htmlPath, string pngPath, int width = 1280, int height = 4000)
+    public static void Screenshot(string htmlPath, string pngPath, int width = 1280, int height = 6000)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(pngPath))!);
         var (code, _, stderr) = Run(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", $"--window-size={width},{height}",

@@ -31,6 +31,9 @@ internal sealed class ConfigArguments
         Description = "Intra-op threads for the model's kernels (trainer:num_threads); default one per physical core, or OMP_NUM_THREADS.",
     }.MustBePositive();
 
+    /// <summary>The config file argument.</summary>
+    public Argument<string> ConfigArgument => config;
+
     /// <summary>Adds the config argument and the shared options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {

@@ -155,6 +155,18 @@ public sealed class TrainTestCommandTests : IDisposable
     }
 
     [Fact]
+    public void BrowseDatasetDrawsTheImagesAfterThePipelineWithTheirClasses()
+    {
+        var train = CliRun.Of("browse-dataset", ConfigPath, "--work-dir", WorkDir, "-n", "5").Succeeded();
+        Assert.Equal(Path.Combine(WorkDir, "browse_train.png"), train.Out.Trim());
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(WorkDir, "browse_train.png"))[..4]);
+        CliRun.Of("browse-dataset", ConfigPath, "--work-dir", WorkDir, "--phase", "val").Succeeded();
+        Assert.True(File.Exists(Path.Combine(WorkDir, "browse_val.png")));
+        Assert.Contains("test_dataloader", CliRun.Of("browse-dataset", ConfigPath, "--work-dir", WorkDir, "--phase", "test").Failed().Err);
+        Assert.Contains("'dev'", CliRun.Of("browse-dataset", ConfigPath, "--work-dir", WorkDir, "--phase", "dev").Failed().Err);
+    }
+
+    [Fact]
     public void InferWithTheTrainingConfigRunsTheModelAsTrainedLikeTheExplicitOptions()
     {
         var latest = Line(CliRun.Of("train", ConfigPath, "--work-dir", WorkDir).Succeeded().Out, "latest checkpoint:");
