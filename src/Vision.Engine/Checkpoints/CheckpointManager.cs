@@ -148,6 +148,12 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
         using var checkpoint = store.Load(location);
         var meta = checkpoint.Meta;
         var schedulers = trainer.Schedulers;
+        if (meta.WeightsOnly)
+        {
+            throw new InvalidOperationException(
+                $"Checkpoint '{location}' holds the weights only (a best checkpoint keeps no optimizer state), so training cannot resume " +
+                "from it exactly: resume from a periodic checkpoint (resume = \"auto\" picks the latest), or start from these weights with load_from.");
+        }
         if (meta.BatchesConsumed > trainer.EpochLength)
         {
             throw new InvalidOperationException(

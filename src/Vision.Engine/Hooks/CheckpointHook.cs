@@ -14,12 +14,14 @@ namespace Vision.Engine.Hooks;
 /// <item>periodic ones, <c>epoch_{n}</c> every interval epochs or <c>iter_{n}</c> every interval iterations, keeping the
 /// newest <c>max_keep_ckpts</c>;</item>
 /// <item>mid-epoch recovery ones, <c>recovery_iter_{n}</c> every <c>recovery_interval</c> iterations, keeping the last two;</item>
-/// <item>the best one by a validation metric, <c>best_{metric}_{epoch_n|iter_n}</c>, replacing the previous best;</item>
+/// <item>the best one by a validation metric, <c>best_{metric}_{epoch_n|iter_n}</c>, replacing the previous best; it
+/// holds the weights (and hook state such as EMA) without the optimizer's buffers (<see cref="CheckpointMeta.WeightsOnly"/>);</item>
 /// <item>the last one at the end of training (<c>save_last</c>) when the state is not already saved.</item>
 /// </list>
 /// A checkpoint is written only where no gradients are pending (after an optimizer step or an epoch); an
 /// iteration interval that falls inside an accumulation window saves at the window's end. Every checkpoint but the
-/// best becomes the latest (what <c>resume = "auto"</c> picks). The best score survives resuming.
+/// best becomes the latest (what <c>resume = "auto"</c> picks). The best score survives resuming. At the end of a run
+/// it logs one line with how many checkpoints it wrote, their total size, and what the checkpoint folder keeps.
 /// </summary>
 public sealed partial class CheckpointHook : Hook
 {
@@ -32,6 +34,9 @@ public sealed partial class CheckpointHook : Hook
     private readonly CheckpointOptions? configured;
     private CheckpointOptions options = new();
     private bool byEpoch;
+    private bool savingBest;
+    private int written;
+    private long bytesWritten;
     private long nextSave;
     private long nextRecovery;
 
@@ -115,7 +120,16 @@ public sealed partial class CheckpointHook : Hook
         BestScore = value;
         var at = trainer.IsIterBased ? $"iter_{trainer.Iter}" : $"epoch_{trainer.Epoch}";
         BestCheckpoint = $"best_{Sanitize(BestMetric)}_{at}";
-        var location = trainer.SaveCheckpoint(BestCheckpoint, updateLatest: false);
+        string? location;
+        savingBest = true;
+        try
+        {
+            location = trainer.SaveCheckpoint(BestCheckpoint, updateLatest: false);
+        }
+        finally
+        {
+            savingBest = false;
+        }
         if (location is not null)
         {
             trainer.Logs.SetInfo(BestCheckpointInfo, location);
@@ -138,13 +152,46 @@ public sealed partial class CheckpointHook : Hook
     }
 
     /// <inheritdoc/>
-    public override void BeforeSaveCheckpoint(Trainer trainer, Checkpoint checkpoint) =>
+    public override void BeforeSaveCheckpoint(Trainer trainer, Checkpoint checkpoint)
+    {
         checkpoint.Meta.Hooks[nameof(CheckpointHook)] = new JsonObject
         {
             ["best_score"] = BestScore,
             ["best_metric"] = BestMetric,
             ["best_checkpoint"] = BestCheckpoint,
         };
+        if (savingBest)
+        {
+            // Resuming never starts from the best checkpoint, so it need not carry the optimizer's buffers.
+            foreach (var key in checkpoint.Tensors.Keys.Where(k => k.StartsWith(Checkpoint.OptimizerPrefix, StringComparison.Ordinal)).ToList())
+            {
+                checkpoint.Tensors[key].Dispose();
+                checkpoint.Tensors.Remove(key);
+            }
+            checkpoint.Meta.OptimizerParamSteps.Clear();
+            checkpoint.Meta.WeightsOnly = true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void AfterSaveCheckpoint(Trainer trainer, string location)
+    {
+        written++;
+        bytesWritten += FolderBytes(location);
+    }
+
+    /// <inheritdoc/>
+    public override void AfterRun(Trainer trainer)
+    {
+        if (written == 0 || !trainer.Distributed.IsMainProcess)
+        {
+            return;
+        }
+        var kept = trainer.Checkpoints.List();
+        var keptBytes = kept.Sum(name => FolderBytes(Path.Combine(trainer.Checkpoints.Root, name)));
+        trainer.Info(string.Create(CultureInfo.InvariantCulture,
+            $"Checkpoints: {written} written this run, {Megabytes(bytesWritten)} in total; '{trainer.Checkpoints.Root}' keeps {kept.Count} ({Megabytes(keptBytes)})."));
+    }
 
     /// <inheritdoc/>
     public override void AfterLoadCheckpoint(Trainer trainer, Checkpoint checkpoint)
@@ -180,6 +227,11 @@ public sealed partial class CheckpointHook : Hook
             trainer.Checkpoints.Delete(stale);
         }
     }
+
+    private static long FolderBytes(string folder) =>
+        Directory.Exists(folder) ? new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
+
+    private static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:F1} MB");
 
     private Regex PeriodicPattern() => byEpoch ? EpochName() : IterName();
 

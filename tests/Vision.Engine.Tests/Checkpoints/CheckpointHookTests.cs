@@ -63,6 +63,7 @@ public sealed class CheckpointHookTests : IDisposable
             o.MaxIters = 7;
             o.ValInterval = 3;
             o.Checkpoint.Interval = 3;
+            o.Checkpoint.MaxKeepCkpts = -1;
         }, validate: true);
         Assert.Equal((StopReason.Completed, 7L, 1), (result.Reason, result.Iter, result.Epoch));
         Assert.Equal(["iter_3", "iter_6", "iter_7"], Saved());
