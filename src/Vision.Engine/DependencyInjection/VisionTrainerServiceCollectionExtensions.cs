@@ -69,14 +69,10 @@ public static class VisionTrainerServiceCollectionExtensions
         });
         services.TryAddSingleton<ITrainStep, ClassifierTrainStep>();
         // MMEngine's default hooks; among equal priorities, registration order is run order.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, DistSamplerSeedHook>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, IterTimerHook>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, CheckInvalidLossHook>(_ => new CheckInvalidLossHook()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, LoggerHook>(sp => new LoggerHook(sp.GetServices<IScalarWriter>())));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, ProgressBarHook>(sp => new ProgressBarHook(sp.GetRequiredService<IAnsiConsole>())));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, ParamSchedulerHook>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, CheckpointHook>(_ => new CheckpointHook()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hook, TrainingCurvesHook>());
+        foreach (var hook in DefaultHooks)
+        {
+            services.TryAddEnumerable(hook);
+        }
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IScalarWriter, JsonLinesScalarWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IScalarWriter, CsvScalarWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IScalarWriter, TensorBoardScalarWriter>());
@@ -178,15 +174,25 @@ public static class VisionTrainerServiceCollectionExtensions
         return services;
     }
 
+    // The one list of default hooks: AddVisionTrainer registers these and DefaultHookTypes names them. The container
+    // builds each from its constructor (optional arguments keep their defaults).
+    private static readonly ServiceDescriptor[] DefaultHooks =
+    [
+        ServiceDescriptor.Singleton<Hook, DistSamplerSeedHook>(),
+        ServiceDescriptor.Singleton<Hook, IterTimerHook>(),
+        ServiceDescriptor.Singleton<Hook, CheckInvalidLossHook>(),
+        ServiceDescriptor.Singleton<Hook, LoggerHook>(),
+        ServiceDescriptor.Singleton<Hook, ProgressBarHook>(),
+        ServiceDescriptor.Singleton<Hook, ParamSchedulerHook>(),
+        ServiceDescriptor.Singleton<Hook, CheckpointHook>(),
+        ServiceDescriptor.Singleton<Hook, TrainingCurvesHook>(),
+    ];
+
     /// <summary>
     /// The hooks <see cref="AddVisionTrainer(IServiceCollection, Action{TrainerOptions})"/> registers, MMEngine's
     /// default hooks. A trainer runs one of each: adding another hook of one of these types (or a subclass) replaces it.
     /// </summary>
-    public static IReadOnlyList<Type> DefaultHookTypes { get; } =
-    [
-        typeof(DistSamplerSeedHook), typeof(IterTimerHook), typeof(CheckInvalidLossHook), typeof(LoggerHook),
-        typeof(ProgressBarHook), typeof(ParamSchedulerHook), typeof(CheckpointHook), typeof(TrainingCurvesHook),
-    ];
+    public static IReadOnlyList<Type> DefaultHookTypes { get; } = DefaultHooks.Select(d => d.ImplementationType!).ToArray();
 
     /// <summary>Adds an evaluator created by the container.</summary>
     public static IServiceCollection AddEvaluator<TEvaluator>(this IServiceCollection services) where TEvaluator : class, IEvaluator =>
