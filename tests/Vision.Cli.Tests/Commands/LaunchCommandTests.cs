@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Vision.TestUtilities;
 
@@ -36,10 +34,8 @@ public sealed class LaunchCommandTests
     public void RanksStartedByTheLauncherRunCollectivesOverC10d()
     {
         Assert.True(torch.distributed.is_available(), "this shim was built without c10d Gloo (libgloo-dev)");
-        var here = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-        var worker = Path.Combine(RepositoryPaths.Root, "tests", "Vision.DistributedWorker", "bin",
-            Path.GetFileName(Path.GetDirectoryName(here)!), Path.GetFileName(here), "Vision.DistributedWorker.dll");
-        var run = CliRun.Of("launch", "--nproc-per-node", "2", "--master-port", FreePort(), "--", "dotnet", worker, "collectives").Succeeded();
+        var worker = DistributedWorker.Assembly;
+        var run = CliRun.Of("launch", "--nproc-per-node", "2", "--master-port", DistributedWorker.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--", "dotnet", worker, "collectives").Succeeded();
         var results = run.Out.Split('\n').Where(l => l.Contains("] {")).Select(l => JsonDocument.Parse(l[(l.IndexOf(']') + 2)..]).RootElement).ToList();
         Assert.Equal([0, 1], results.Select(r => r.GetProperty("rank").GetInt32()).Order());
         Assert.All(results, r => Assert.Equal([3.0, -6.0, 1.0], r.GetProperty("all_reduce_SUM").EnumerateArray().Select(e => e.GetDouble())));
@@ -57,11 +53,4 @@ public sealed class LaunchCommandTests
     [Fact]
     public void AProgramThatCannotStartIsAnError() =>
         Assert.Contains("cannot start 'no-such-program-xyz'", CliRun.Of("launch", "--", "no-such-program-xyz").Failed().Err);
-
-    private static string FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Vision.TestUtilities;
 
@@ -17,13 +15,9 @@ internal static class DistributedRanks
 
     public static IReadOnlyList<RankResult> Run(int worldSize, string scenario, TimeSpan limit, TimeSpan? collectiveTimeout = null)
     {
-        // The worker is built next to this test assembly's configuration: .../tests/Vision.DistributedWorker/bin/<cfg>/<tfm>/.
-        var here = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-        var tfm = Path.GetFileName(here);
-        var configuration = Path.GetFileName(Path.GetDirectoryName(here)!);
-        var worker = Path.Combine(RepositoryPaths.Root, "tests", "Vision.DistributedWorker", "bin", configuration, tfm, "Vision.DistributedWorker.dll");
+        var worker = DistributedWorker.Assembly;
         Assert.True(File.Exists(worker), $"the distributed worker was not built: {worker}");
-        var port = FreePort();
+        var port = DistributedWorker.FreePort();
         var processes = Enumerable.Range(0, worldSize).Select(rank =>
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -67,11 +61,4 @@ internal static class DistributedRanks
         }).ToList();
     }
 
-    /// <summary>A TCP port nobody listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

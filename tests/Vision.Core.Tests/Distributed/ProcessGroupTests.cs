@@ -73,7 +73,7 @@ public class ProcessGroupTests
     {
         Skip.IfNot(torch.distributed.is_available(), "this shim was built without c10d Gloo (libgloo-dev)");
         using var scope = torch.NewDisposeScope();
-        var address = $"tcp://127.0.0.1:{DistributedRanks.FreePort()}";
+        var address = $"tcp://127.0.0.1:{Vision.TestUtilities.DistributedWorker.FreePort()}";
         var group = torch.distributed.init_process_group(init_method: address, rank: 0, world_size: 1, timeout: TimeSpan.FromSeconds(10));
         try
         {
