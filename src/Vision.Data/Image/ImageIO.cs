@@ -1,5 +1,5 @@
 using System.Buffers;
-using static Vision.Native.NativeMethods;
+using Vision.Imaging;
 
 namespace Vision.Data.Image;
 
@@ -9,7 +9,7 @@ namespace Vision.Data.Image;
 /// BMP, WebP, TIFF and PNM, applies the EXIF orientation of JPEG files, drops alpha and scales 16-bit data to
 /// 8 bits. Safe to call from several threads at once.
 /// </summary>
-public static unsafe class ImageIO
+public static class ImageIO
 {
     /// <summary>The file extensions (lower case, with the dot) that <see cref="Read"/> can decode.</summary>
     public static IReadOnlyList<string> Extensions { get; } =
@@ -45,17 +45,8 @@ public static unsafe class ImageIO
     public static Tensor Decode(ReadOnlySpan<byte> data, ImageReadMode mode = ImageReadMode.Rgb) =>
         Decode(data, mode, $"image data ({data.Length} bytes)");
 
-    private static Tensor Decode(ReadOnlySpan<byte> data, ImageReadMode mode, string source)
-    {
-        fixed (byte* p = data)
-        {
-            if (vt_image_decode((IntPtr)p, data.Length, mode == ImageReadMode.Grayscale ? 1 : 0, out var handle) != 0)
-            {
-                throw new InvalidDataException($"Cannot decode {source}: {LastError()}.");
-            }
-            return new Tensor(handle);
-        }
-    }
+    private static Tensor Decode(ReadOnlySpan<byte> data, ImageReadMode mode, string source) =>
+        ImageKernels.Decode(data, mode == ImageReadMode.Grayscale, source);
 
     /// <summary>Encodes a uint8 (H, W, C) image with 1 (gray), 3 (RGB) or 4 (RGBA) channels.</summary>
     /// <param name="image">The image.</param>
@@ -71,9 +62,7 @@ public static unsafe class ImageIO
             throw new ArgumentOutOfRangeException(nameof(quality), quality, "JPEG quality must be between 1 and 100.");
         }
         var extension = format == ImageFormat.Jpeg ? ".jpg" : ".png";
-        using var bytes = Tensor.Wrap(vt_image_encode(image.Handle, extension, quality, out var handle), handle);
-        GC.KeepAlive(image);
-        return bytes.data<byte>();
+        return ImageKernels.Encode(image, extension, quality);
     }
 
     /// <summary>Encodes <paramref name="image"/> in the format of the file extension (.png, .jpg or .jpeg) and writes it.</summary>

@@ -1,4 +1,4 @@
-using static Vision.Native.NativeMethods;
+using Vision.Imaging;
 
 namespace Vision.Data.Image;
 
@@ -7,7 +7,7 @@ namespace Vision.Data.Image;
 /// colour, both in the native shim). Every operation returns a new tensor and leaves its input untouched.
 /// The colour operations reproduce torchvision's tensor functional ops exactly.
 /// </summary>
-internal static unsafe class ImageOps
+internal static class ImageOps
 {
     /// <summary>
     /// Height, width and channels of a sample image: uint8 images are (H, W, C), floating-point ones (C, H, W)
@@ -39,11 +39,11 @@ internal static unsafe class ImageOps
 
     /// <summary>Resizes the box (top, left, height, width) to (outHeight, outWidth), reading the box in place.</summary>
     internal static Tensor ResizedCrop(Tensor image, int top, int left, int height, int width, int outHeight, int outWidth, Interpolation interpolation) =>
-        Result(vt_image_resized_crop(image.Handle, top, left, height, width, outHeight, outWidth, (int)interpolation, out var r), r, image);
+        ImageKernels.ResizedCrop(image, top, left, height, width, outHeight, outWidth, (int)interpolation);
 
     /// <summary>Mirrors left-right (horizontal) or top-bottom.</summary>
     internal static Tensor Flip(Tensor image, bool horizontal) =>
-        Result(vt_image_flip(image.Handle, horizontal ? 1 : 0, out var r), r, image);
+        ImageKernels.Flip(image, horizontal);
 
     /// <summary>Adds a border; <paramref name="fill"/> (one value, or one per channel) is used by <see cref="PaddingMode.Constant"/>.</summary>
     internal static Tensor Pad(Tensor image, int left, int top, int right, int bottom, PaddingMode mode, ReadOnlySpan<double> fill)
@@ -57,77 +57,53 @@ internal static unsafe class ImageOps
             PaddingMode.Reflect => 4,
             _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown padding mode."),
         };
-        var values = PerChannel(fill, image);
-        fixed (double* f = values)
-        {
-            return Result(vt_image_pad(image.Handle, top, bottom, left, right, border, f, values.Length, out var r), r, image);
-        }
+        return ImageKernels.Pad(image, left, top, right, bottom, border, PerChannel(fill, image));
     }
 
     /// <summary>
     /// Affine warp to the same size: output pixel (x, y) samples the input at (m0 x + m1 y + m2, m3 x + m4 y + m5)
     /// in pixel-index coordinates; pixels from outside the image get <paramref name="fill"/>.
     /// </summary>
-    internal static Tensor WarpAffine(Tensor image, ReadOnlySpan<double> inverseMatrix, Interpolation interpolation, ReadOnlySpan<double> fill)
-    {
-        if (inverseMatrix.Length != 6)
-        {
-            throw new ArgumentException($"An affine matrix has 6 values, got {inverseMatrix.Length}.", nameof(inverseMatrix));
-        }
-        var values = PerChannel(fill, image);
-        fixed (double* m = inverseMatrix)
-        fixed (double* f = values)
-        {
-            return Result(vt_image_warp_affine(image.Handle, m, (int)interpolation, f, values.Length, out var r), r, image);
-        }
-    }
+    internal static Tensor WarpAffine(Tensor image, ReadOnlySpan<double> inverseMatrix, Interpolation interpolation, ReadOnlySpan<double> fill) =>
+        ImageKernels.WarpAffine(image, inverseMatrix, (int)interpolation, PerChannel(fill, image));
 
     /// <summary>Maps values through a lookup table of 256 entries (all channels) or 256 × C (entry v of channel c at v * C + c).</summary>
     internal static Tensor Lut(Tensor image, byte[] table)
     {
         var channels = table.Length / 256;
         using var lut = channels == 1 ? torch.tensor(table, 256) : torch.tensor(table, 256, channels);
-        return Result(vt_image_lut(image.Handle, lut.Handle, out var r), r, image, lut);
+        return ImageKernels.Lut(image, lut);
     }
 
     /// <summary>Per-channel value counts: entry c * 256 + v counts the pixels whose channel c is v.</summary>
     internal static long[] Histogram(Tensor image)
     {
-        using var counts = Result(vt_image_histogram(image.Handle, out var r), r, image);
+        using var counts = ImageKernels.Histogram(image);
         return counts.data<long>();
     }
 
     /// <summary>torchvision's rgb_to_grayscale (0.2989 R + 0.587 G + 0.114 B, truncated) with 1 or 3 output channels.</summary>
     internal static Tensor Grayscale(Tensor image, int channels) =>
-        Result(vt_image_rgb_to_grayscale(image.Handle, channels, out var r), r, image);
+        ImageKernels.RgbToGrayscale(image, channels);
 
     /// <summary>torchvision's adjust_brightness.</summary>
-    internal static Tensor AdjustBrightness(Tensor image, double factor) => Adjust(image, factor, &vt_image_adjust_brightness);
+    internal static Tensor AdjustBrightness(Tensor image, double factor) => ImageKernels.AdjustBrightness(image, factor);
 
     /// <summary>torchvision's adjust_contrast.</summary>
-    internal static Tensor AdjustContrast(Tensor image, double factor) => Adjust(image, factor, &vt_image_adjust_contrast);
+    internal static Tensor AdjustContrast(Tensor image, double factor) => ImageKernels.AdjustContrast(image, factor);
 
     /// <summary>torchvision's adjust_saturation (PIL's ImageEnhance.Color).</summary>
-    internal static Tensor AdjustSaturation(Tensor image, double factor) => Adjust(image, factor, &vt_image_adjust_saturation);
+    internal static Tensor AdjustSaturation(Tensor image, double factor) => ImageKernels.AdjustSaturation(image, factor);
 
     /// <summary>torchvision's adjust_hue; <paramref name="factor"/> is in turns, -0.5 to 0.5.</summary>
-    internal static Tensor AdjustHue(Tensor image, double factor) => Adjust(image, factor, &vt_image_adjust_hue);
+    internal static Tensor AdjustHue(Tensor image, double factor) => ImageKernels.AdjustHue(image, factor);
 
     /// <summary>torchvision's adjust_sharpness.</summary>
-    internal static Tensor AdjustSharpness(Tensor image, double factor) => Adjust(image, factor, &vt_image_adjust_sharpness);
+    internal static Tensor AdjustSharpness(Tensor image, double factor) => ImageKernels.AdjustSharpness(image, factor);
 
     /// <summary>uint8 (H, W, C) to float32 (C, H, W) as (x - mean[c]) / std[c], reversing the channel order first if asked.</summary>
-    internal static Tensor Normalize(Tensor image, double[] mean, double[] std, bool reverseChannels)
-    {
-        fixed (double* m = mean)
-        fixed (double* s = std)
-        {
-            return Result(vt_image_normalize(image.Handle, m, s, mean.Length, reverseChannels ? 1 : 0, out var r), r, image);
-        }
-    }
-
-    private static Tensor Adjust(Tensor image, double factor, delegate*<IntPtr, double, out IntPtr, int> op) =>
-        Result(op(image.Handle, factor, out var r), r, image);
+    internal static Tensor Normalize(Tensor image, double[] mean, double[] std, bool reverseChannels) =>
+        ImageKernels.Normalize(image, mean, std, reverseChannels);
 
     // A fill value per channel: one value is repeated, several must match the channel count.
     private static double[] PerChannel(ReadOnlySpan<double> fill, Tensor image)
@@ -142,13 +118,5 @@ internal static unsafe class ImageOps
             throw new ArgumentException($"The fill has {fill.Length} values for a {channels}-channel image.", nameof(fill));
         }
         return fill[..channels].ToArray();
-    }
-
-    // Keeps the operands alive until the native call has returned, then wraps its result.
-    private static Tensor Result(int status, IntPtr result, Tensor image, Tensor? other = null)
-    {
-        GC.KeepAlive(image);
-        GC.KeepAlive(other);
-        return Tensor.Wrap(status, result);
     }
 }
