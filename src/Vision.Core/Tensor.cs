@@ -54,8 +54,13 @@ public sealed unsafe partial class Tensor : IDisposable
         }
     }
 
-    /// <summary>Moves this tensor to the enclosing dispose scope (keeps it alive past the current one) and returns it.</summary>
-    public Tensor MoveToOuterDisposeScope() => OwningScope is { } scope ? scope.MoveToOuter(this) : this;
+    /// <summary>
+    /// Moves this tensor out of the innermost open dispose scope into the one enclosing it (keeps it alive past the
+    /// current scope) and returns it. A tensor the innermost scope does not own is returned as it is, so calling this
+    /// twice, or on an argument that came from an outer scope, never moves a tensor further out than one level.
+    /// </summary>
+    public Tensor MoveToOuterDisposeScope() =>
+        OwningScope is { } scope && scope == DisposeScope.Current ? scope.MoveToOuter(this) : this;
 
     /// <summary>Takes this tensor out of every dispose scope and returns it; dispose it yourself.</summary>
     public Tensor DetachFromDisposeScope() => DisposeScope.Detach(this);

@@ -2,10 +2,12 @@
 """Writes src/Vision.Core/Native/NativeMethods.<Family>.cs from the exports in src/*.cpp.
 
 Run it after adding or changing an exported function:  python3 src/Vision.Native/generate_bindings.py
+(`--out DIR` writes the files elsewhere; a test uses it to fail when the committed bindings drift from the sources.)
 The C ABI is flat (handles, integers, doubles, pointers, UTF-8 strings), so the mapping is mechanical:
   TH -> IntPtr; TH* out/values/indices -> out IntPtr; other pointers -> raw pointers;
   pointers named out/needed/type/index/ns_per_call -> out T; const char* -> UTF-8 string.
 """
+import argparse
 import pathlib
 import re
 
@@ -47,8 +49,22 @@ def map_param(decl: str) -> str:
     return f"{cs}* {name}"
 
 
+def without_macro_definitions(text: str) -> str:
+    """Drops #define blocks (with their continuation lines): their bodies are templates, not exports."""
+    kept, in_define = [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith("#define"):
+            in_define = True
+        if not in_define:
+            kept.append(line)
+        if in_define and not line.rstrip().endswith("\\"):
+            in_define = False
+    return "\n".join(kept)
+
+
 def exports(text: str):
     """Yields (return type, name, [params]) for every exported function in one source file."""
+    text = without_macro_definitions(text)
     for m in re.finditer(r"VT_API\s+(const char\*|int|void)\s+vt_(\w+)\s*\(([^)]*)\)", text):
         yield m.group(1), m.group(2), [p for p in m.group(3).split(",") if p.strip()]
     for m in re.finditer(r"VT_TENSOR_FN\(\s*(\w+),\s*\(([^)]*)\)", text):
@@ -65,7 +81,10 @@ def exports(text: str):
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=pathlib.Path, default=OUT, help="folder for NativeMethods.<Family>.cs")
+    out = parser.parse_args().out
+    out.mkdir(parents=True, exist_ok=True)
     for source in sorted((ROOT / "src").glob("*.cpp")):
         family = source.stem.capitalize()
         lines = [
@@ -85,7 +104,7 @@ def main() -> None:
             lines.append(f"    internal static partial {cs_ret} vt_{name}({args});")
             lines.append("")
         lines[-1] = "}"
-        (OUT / f"NativeMethods.{family}.cs").write_text("\n".join(lines) + "\n")
+        (out / f"NativeMethods.{family}.cs").write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -6,12 +6,6 @@ namespace Vision.Native;
 internal static unsafe partial class NativeMethods
 {
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int vt_NAME(IntPtr t, out IntPtr @out);
-
-    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int vt_NAME(IntPtr a, IntPtr b, out IntPtr @out);
-
-    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_abs(IntPtr t, out IntPtr @out);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]

@@ -76,6 +76,27 @@ public class DisposeScopeTests
     }
 
     [Fact]
+    public void MovingTwiceOrMovingAnOuterTensorGoesNoFurtherThanTheEnclosingScope()
+    {
+        Tensor twice, argument;
+        using (var outer = torch.NewDisposeScope())
+        {
+            argument = torch.ones(3);
+            using (var inner = torch.NewDisposeScope())
+            {
+                twice = torch.ones(2).MoveToOuterDisposeScope().MoveToOuterDisposeScope();
+                Assert.Same(argument, argument.MoveToOuterDisposeScope());
+                Assert.Equal(0, inner.Count);
+                Assert.Equal(2, outer.Count);
+            }
+            Assert.False(twice.IsDisposed);
+            Assert.Same(outer, argument.OwningScope);
+        }
+        Assert.True(twice.IsDisposed);
+        Assert.True(argument.IsDisposed);
+    }
+
+    [Fact]
     public void DetachTakesATensorOutOfEveryScope()
     {
         Tensor detached, viaStatic;
