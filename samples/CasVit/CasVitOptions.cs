@@ -107,5 +107,5 @@ public sealed record CasVitOptions
     public int StepBatchSize => BatchSize * AccumulateGradBatches;
 
     /// <summary>The lr of this run: <see cref="BaseLearningRate"/> × <see cref="StepBatchSize"/> / <see cref="BaseBatchSize"/> (linear scaling).</summary>
-    public double LearningRate => AutoScaleLr.scale(BaseLearningRate, BaseBatchSize, StepBatchSize);
+    public double LearningRate => AutoScaleLr.Scale(BaseLearningRate, BaseBatchSize, StepBatchSize);
 }

@@ -94,8 +94,8 @@ public static class CasVitRecipe
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
-        var rules = new ParamGroupRules { bias_decay_mult = 0, norm_decay_mult = 0, flat_decay_mult = 0 };
-        var groups = rules.build(model.named_parameters().Select(p => (p.name, p.parameter)), options.LearningRate, options.WeightDecay);
+        var rules = new ParamGroupRules { BiasDecayMult = 0, NormDecayMult = 0, FlatDecayMult = 0 };
+        var groups = rules.Build(model.named_parameters().Select(p => (p.name, p.parameter)), options.LearningRate, options.WeightDecay);
         return new AdamW(groups, lr: options.LearningRate, weight_decay: options.WeightDecay);
     }
 

@@ -84,5 +84,5 @@ public sealed record FineTuneViTOptions
     /// The lr of this run: <see cref="BaseLearningRate"/> × <see cref="BatchSize"/> / <see cref="BaseBatchSize"/>,
     /// 0.003 × 32 / 4096 with the defaults.
     /// </summary>
-    public double LearningRate => AutoScaleLr.scale(BaseLearningRate, BaseBatchSize, BatchSize);
+    public double LearningRate => AutoScaleLr.Scale(BaseLearningRate, BaseBatchSize, BatchSize);
 }

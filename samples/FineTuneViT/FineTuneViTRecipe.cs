@@ -31,8 +31,8 @@ public static class FineTuneViTRecipe
     public static readonly double[] Std = [127.5, 127.5, 127.5];
 
     /// <summary>
-    /// The parameters without weight decay (imagenet_bs4096_AdamW.py paramwise_cfg: custom_keys '.cls_token' and
-    /// '.pos_embed' with decay_mult=0): decaying the learned tokens towards zero erases what they encode.
+    /// The parameters without weight decay (imagenet_bs4096_AdamW.py paramwise_cfg: CustomKeys '.cls_token' and
+    /// '.pos_embed' with DecayMult=0): decaying the learned tokens towards zero erases what they encode.
     /// </summary>
     public static readonly IReadOnlyList<string> NoDecayKeys = [".cls_token", ".pos_embed"];
 
@@ -86,9 +86,9 @@ public static class FineTuneViTRecipe
         ArgumentNullException.ThrowIfNull(options);
         var rules = new ParamGroupRules
         {
-            custom_keys = NoDecayKeys.ToDictionary(key => key, _ => new CustomKey(decay_mult: 0)),
+            CustomKeys = NoDecayKeys.ToDictionary(key => key, _ => new CustomKey(DecayMult: 0)),
         };
-        var groups = rules.build(model.named_parameters().Select(p => (p.name, p.parameter)), options.LearningRate, options.WeightDecay);
+        var groups = rules.Build(model.named_parameters().Select(p => (p.name, p.parameter)), options.LearningRate, options.WeightDecay);
         return new AdamW(groups, lr: options.LearningRate, weight_decay: options.WeightDecay);
     }
 

@@ -75,4 +75,22 @@ public class RegistryTests
         Assert.Equal(21_797_672L - 512 * 997 - 997, Helpers.CountParameters(model));
         Assert.Null(provider.GetKeyedService<Func<ModelOptions, ImageClassifier>>("resnet35"));
     }
+
+    [Fact]
+    public void FamiliesRegisterThemselvesAndUserFamiliesRegisterOnce()
+    {
+        // The built-in families were found without a hand-kept list: one name from each architecture folder.
+        Assert.Contains("resnet18", ModelRegistry.ListModels());
+        Assert.Contains("vit-tiny-p16", ModelRegistry.ListModels());
+        Assert.Contains("cas-vit-xs", ModelRegistry.ListModels());
+        ModelRegistry.RegisterFamily<TestFamily>();
+        using var model = ModelRegistry.Create("registry-test-family", new ModelOptions { NumClasses = 4 });
+        Assert.Equal(4, model.num_classes);
+        Assert.Throws<ArgumentException>(ModelRegistry.RegisterFamily<TestFamily>);
+    }
+
+    private sealed class TestFamily : IModelFamily
+    {
+        static void IModelFamily.RegisterModels() => ModelRegistry.Register("registry-test-family", Tiny, "a family registered by a test");
+    }
 }

@@ -38,15 +38,24 @@ internal sealed class ConfigArguments
     public void AddTo(Command command)
     {
         command.Arguments.Add(config);
+        AddOptionsTo(command);
+    }
+
+    /// <summary>Adds the shared options (not the config argument) to <paramref name="command"/>.</summary>
+    public void AddOptionsTo(Command command)
+    {
         command.Options.Add(overrides);
         command.Options.Add(workDir);
         command.Options.Add(threads);
     }
 
     /// <summary>Builds the experiment the parsed arguments describe.</summary>
-    public Experiment Load(ParseResult result)
+    public Experiment Load(ParseResult result) => Load(result, Config.FromFile(ConfigPath(result), Overrides(result)));
+
+    /// <summary>Builds the experiment <paramref name="config"/> describes, with the parsed <c>--work-dir</c> and <c>--threads</c>.</summary>
+    public Experiment Load(ParseResult result, Config config)
     {
-        var experiment = Experiment.FromConfig(Config.FromFile(ConfigPath(result), Overrides(result)), WorkDir(result));
+        var experiment = Experiment.FromConfig(config, WorkDir(result));
         if (result.GetResult(threads) is not null)
         {
             experiment.Options.NumThreads = result.GetValue(threads);

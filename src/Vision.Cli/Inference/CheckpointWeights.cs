@@ -37,7 +37,7 @@ public static class CheckpointWeights
         {
             throw new ArgumentException($"--ema needs a trainer checkpoint (with ema.* tensors); {path} is not one.");
         }
-        PretrainedWeights.Load(model, source, new WeightLoadOptions { KeyMap = keyMap, FallbackKeyMap = pretrainedKeyMap, Strict = true, SkipMismatchedClassifier = false });
+        WeightLoader.Load(model, source, WeightLoadPolicy.Strict, keyMap, fallbackKeyMap: pretrainedKeyMap);
         return source;
     }
 

@@ -139,9 +139,30 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
         LoaderSeed = trainer.TrainDataLoader.Options.Seed,
         Metrics = new Dictionary<string, double>(trainer.LastMetrics),
         Config = JsonSerializer.SerializeToNode(trainer.Options, FileCheckpointStore.JsonOptions) as JsonObject,
-        Model = (trainer.Model as ImageClassifier)?.pretrained_cfg,
+        Model = ModelMetadataWithPreprocessing(),
         RunConfig = trainer.RunConfig?.DeepClone().AsObject(),
     };
+
+    // A model built in code carries what the registry knows (architecture, classes, size); the trainer adds how it
+    // normalised and the class names, so the checkpoint alone tells `vision infer` how to prepare images.
+    private ModelMetadata? ModelMetadataWithPreprocessing()
+    {
+        if ((trainer.Model as ImageClassifier)?.pretrained_cfg is not { } metadata)
+        {
+            return null;
+        }
+        var preprocessing = trainer.Options.DataPreprocessor;
+        var classes = trainer.TrainDataLoader.Dataset.Classes;
+        return metadata with
+        {
+            Mean = metadata.Mean ?? PerChannel(preprocessing.Mean, metadata.InChannels),
+            Std = metadata.Std ?? PerChannel(preprocessing.Std, metadata.InChannels),
+            ClassNames = metadata.ClassNames ?? (classes.Count == metadata.NumClasses ? classes : null),
+        };
+    }
+
+    private static double[]? PerChannel(double[]? values, int channels) =>
+        values is [var single] ? Enumerable.Repeat(single, channels).ToArray() : values;
 
     private int Resume(string location)
     {

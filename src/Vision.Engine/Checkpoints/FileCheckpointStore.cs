@@ -203,6 +203,28 @@ public class FileCheckpointStore : ICheckpointStore
         }
     }
 
+    /// <summary>
+    /// The checkpoint folder <paramref name="path"/> points at: the folder itself, or the latest checkpoint of a
+    /// checkpoint root or of a work dir's <c>checkpoints/</c>.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">There is no trainer checkpoint there.</exception>
+    public static string Locate(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (File.Exists(Path.Combine(path, StateFile)))
+        {
+            return Path.GetFullPath(path);
+        }
+        foreach (var root in new[] { path, Path.Combine(path, "checkpoints") })
+        {
+            if (Directory.Exists(root) && new FileCheckpointStore(root).FindLatest() is { } latest)
+            {
+                return latest;
+            }
+        }
+        throw new FileNotFoundException($"No trainer checkpoint at '{path}' (expected a checkpoint folder, a checkpoint root or a work dir).", path);
+    }
+
     /// <summary>Reads the meta data of the checkpoint folder <paramref name="folder"/>.</summary>
     public static CheckpointMeta ReadMeta(string folder)
     {

@@ -17,14 +17,16 @@ public static class WeightLoader
     /// <param name="policy">What to do with tensors that do not fit.</param>
     /// <param name="keyMap">Renames the source's keys to the model's (null drops a key), or null.</param>
     /// <param name="log">Receives one line per skipped tensor and a summary, or null.</param>
+    /// <param name="fallbackKeyMap">The architecture's map from reference checkpoints, used when the keys are neither the model's nor a known layout's.</param>
     /// <exception cref="FileNotFoundException">There is nothing at <paramref name="path"/>.</exception>
     /// <exception cref="ArgumentException">The weights do not fit under <paramref name="policy"/> (the message names every mismatch).</exception>
-    public static WeightLoadResult Load(Module model, string path, WeightLoadPolicy policy, Func<string, string?>? keyMap = null, Action<string>? log = null)
+    public static WeightLoadResult Load(Module model, string path, WeightLoadPolicy policy, Func<string, string?>? keyMap = null, Action<string>? log = null,
+        Func<string, string?>? fallbackKeyMap = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var scope = torch.NewDisposeScope();
-        return Load(model, PretrainedWeights.Read(path), policy, path, keyMap, log);
+        return Load(model, PretrainedWeights.Read(path), policy, path, keyMap, log, fallbackKeyMap);
     }
 
     /// <summary>Loads <paramref name="weights"/> (e.g. a checkpoint's model tensors) into <paramref name="model"/>.</summary>
@@ -34,19 +36,22 @@ public static class WeightLoader
     /// <param name="source">Names the source in messages (a path).</param>
     /// <param name="keyMap">Renames the source's keys to the model's (null drops a key), or null.</param>
     /// <param name="log">Receives one line per skipped tensor and a summary, or null.</param>
+    /// <param name="fallbackKeyMap">The architecture's map from reference checkpoints, used when the keys are neither the model's nor a known layout's.</param>
     /// <exception cref="ArgumentException">The weights do not fit under <paramref name="policy"/> (the message names every mismatch).</exception>
     public static WeightLoadResult Load(Module model, IReadOnlyDictionary<string, Tensor> weights, WeightLoadPolicy policy, string source,
-        Func<string, string?>? keyMap = null, Action<string>? log = null)
+        Func<string, string?>? keyMap = null, Action<string>? log = null, Func<string, string?>? fallbackKeyMap = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(weights);
         using var scope = torch.NewDisposeScope();
+        // Every policy reads keys the same way: an explicit map, else a known layout (torchvision, timm, MMPreTrain, …), else the fallback.
+        var keys = new WeightLoadOptions { KeyMap = keyMap, FallbackKeyMap = fallbackKeyMap };
         var result = policy switch
         {
-            WeightLoadPolicy.Strict => LoadStrict(model, weights, source, keyMap),
-            WeightLoadPolicy.SkipMismatched => LoadMatching(model, weights, source, keyMap, log),
+            WeightLoadPolicy.Strict => LoadStrict(model, weights, source, keys),
+            WeightLoadPolicy.SkipMismatched => LoadMatching(model, weights, source, keys, log),
             WeightLoadPolicy.Adapt => Wrap(source, () => PretrainedWeights.Load(model, weights,
-                new WeightLoadOptions { KeyMap = keyMap, Strict = true, SkipMismatchedClassifier = true })),
+                keys with { Strict = true, SkipMismatchedClassifier = true })),
             _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "Unknown weight load policy."),
         };
         log?.Invoke(Describe(result, source));
@@ -82,10 +87,10 @@ public static class WeightLoader
         return string.Join("; ", parts) + ".";
     }
 
-    private static WeightLoadResult LoadStrict(Module model, IReadOnlyDictionary<string, Tensor> weights, string source, Func<string, string?>? keyMap)
+    private static WeightLoadResult LoadStrict(Module model, IReadOnlyDictionary<string, Tensor> weights, string source, WeightLoadOptions keys)
     {
         var state = model.state_dict();
-        var (mapped, _) = MapKeys(weights, keyMap);
+        var (mapped, dropped, layout) = Wrap(source, () => PretrainedWeights.ToModelKeys(model, weights, keys));
         var problems = new List<string>();
         problems.AddRange(state.Keys.Where(k => !mapped.ContainsKey(k)).Select(k => $"'{k}' is missing"));
         problems.AddRange(mapped.Keys.Where(k => !state.ContainsKey(k)).Select(k => $"'{k}' is not in the model"));
@@ -95,14 +100,14 @@ public static class WeightLoader
         {
             throw new ArgumentException($"The weights in '{source}' do not fit the model exactly: {string.Join("; ", problems)}.");
         }
-        return Wrap(source, () => PretrainedWeights.Load(model, weights,
-            new WeightLoadOptions { KeyMap = keyMap, Strict = true, SkipMismatchedClassifier = false }));
+        var result = Wrap(source, () => PretrainedWeights.Load(model, mapped, new WeightLoadOptions { Strict = true, SkipMismatchedClassifier = false }));
+        return result with { DroppedKeys = dropped, Layout = layout };
     }
 
-    private static WeightLoadResult LoadMatching(Module model, IReadOnlyDictionary<string, Tensor> weights, string source, Func<string, string?>? keyMap, Action<string>? log)
+    private static WeightLoadResult LoadMatching(Module model, IReadOnlyDictionary<string, Tensor> weights, string source, WeightLoadOptions keys, Action<string>? log)
     {
         var state = model.state_dict();
-        var (mapped, dropped) = MapKeys(weights, keyMap);
+        var (mapped, dropped, layout) = Wrap(source, () => PretrainedWeights.ToModelKeys(model, weights, keys));
         var usable = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var skipped = new List<string>();
         // In the model's order, so reports read like its state dict.
@@ -128,32 +133,13 @@ public static class WeightLoader
             SkippedKeys = skipped,
             UnexpectedKeys = mapped.Keys.Where(k => !state.ContainsKey(k)).ToList(),
             DroppedKeys = dropped,
+            Layout = layout,
         };
     }
 
-    private static (Dictionary<string, Tensor> Mapped, List<string> Dropped) MapKeys(IReadOnlyDictionary<string, Tensor> weights, Func<string, string?>? keyMap)
-    {
-        var mapped = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        var dropped = new List<string>();
-        foreach (var (key, tensor) in weights)
-        {
-            if ((keyMap is null ? key : keyMap(key)) is { } target)
-            {
-                if (!mapped.TryAdd(target, tensor))
-                {
-                    throw new ArgumentException($"The key map sends several keys to '{target}'.", nameof(keyMap));
-                }
-            }
-            else
-            {
-                dropped.Add(key);
-            }
-        }
-        return (mapped, dropped);
-    }
 
     // PretrainedWeights names the model; the message here also names the source.
-    private static WeightLoadResult Wrap(string source, Func<WeightLoadResult> load)
+    private static T Wrap<T>(string source, Func<T> load)
     {
         try
         {

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
@@ -23,10 +24,31 @@ internal static class ComponentBuilder
     public static T Build<T>(IConfigurationSection section, ComponentRegistry registry, BuildArguments arguments, params string[] ignoredKeys) =>
         (T)BuildRegistered(section, registry, arguments, ignoredKeys);
 
+    /// <summary>
+    /// Checks a component section without creating it: the type is registered, every key names a parameter of one of
+    /// its constructors or factories, and every value converts. <paramref name="promised"/> names what the trainer
+    /// fills in later (<see cref="BuildArguments.Promising"/>). Lets a configuration report all its mistakes before the
+    /// objects those components need (the model, the optimizer) exist.
+    /// </summary>
+    /// <exception cref="ConfigException">What <see cref="Build{T}"/> would report for the same keys.</exception>
+    public static void Check(IConfigurationSection section, ComponentRegistry registry, BuildArguments promised, params string[] ignoredKeys)
+    {
+        var type = ResolveType(section, registry);
+        Choose(type, section, promised, [TypeKey, .. ignoredKeys]);
+    }
+
     /// <summary>Sets the public properties of a new <typeparamref name="T"/> from the keys of <paramref name="section"/> (for option classes such as <c>DataLoaderOptions</c>).</summary>
     /// <exception cref="ConfigException">A key names no settable property, or its value does not convert.</exception>
     public static T BindProperties<T>(IConfigurationSection section, BuildArguments arguments, params string[] ignoredKeys) where T : new() =>
         (T)BindProperties(typeof(T), section, arguments, ignoredKeys);
+
+    /// <summary>The value of <paramref name="key"/> in <paramref name="section"/> converted by the binder's rules, or <paramref name="fallback"/> when absent.</summary>
+    /// <exception cref="ConfigException">The value does not convert (the message names its path).</exception>
+    public static T Value<T>(IConfigurationSection section, string key, T fallback)
+    {
+        var child = section.GetSection(key);
+        return IsEmpty(child) ? fallback : (T)Convert(child, typeof(T), BuildArguments.None)!;
+    }
 
     /// <summary>Whether <paramref name="section"/> is absent or empty.</summary>
     public static bool IsEmpty(IConfigurationSection section) => section.Value is null && !section.GetChildren().Any();
@@ -42,20 +64,35 @@ internal static class ComponentBuilder
         return IsEmpty(section) ? [] : [section];
     }
 
-    private static object BuildRegistered(IConfigurationSection section, ComponentRegistry registry, BuildArguments arguments, IReadOnlyCollection<string> ignoredKeys)
+    private static object BuildRegistered(IConfigurationSection section, ComponentRegistry registry, BuildArguments arguments, IReadOnlyCollection<string> ignoredKeys) =>
+        Construct(ResolveType(section, registry), section, arguments, [TypeKey, .. ignoredKeys]);
+
+    private static Type ResolveType(IConfigurationSection section, ComponentRegistry registry)
     {
         var name = section[TypeKey];
         if (string.IsNullOrWhiteSpace(name))
         {
             throw new ConfigException(section.Path, $"a {registry.Kind} needs a \"type\"; registered: {string.Join(", ", registry.Names)}.");
         }
-        var type = registry.Resolve(name, $"{section.Path}:{TypeKey}");
-        return Construct(type, section, arguments, [TypeKey, .. ignoredKeys]);
+        return registry.Resolve(name, $"{section.Path}:{TypeKey}");
+    }
+
+    private static object Construct(Type type, IConfigurationSection section, BuildArguments arguments, IReadOnlyCollection<string> ignoredKeys)
+    {
+        var chosen = Choose(type, section, arguments, ignoredKeys);
+        try
+        {
+            return chosen.Method is ConstructorInfo constructor ? constructor.Invoke(chosen.Values) : chosen.Method.Invoke(null, chosen.Values)!;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is { } inner)
+        {
+            throw new ConfigException(section.Path, $"{type.Name}: {inner.Message}", inner);
+        }
     }
 
     // Tries every public constructor and static factory of the type; the first that binds every key wins, ranked by
     // how many parameters the configuration itself gave.
-    private static object Construct(Type type, IConfigurationSection section, BuildArguments arguments, IReadOnlyCollection<string> ignoredKeys)
+    private static Attempt Choose(Type type, IConfigurationSection section, BuildArguments arguments, IReadOnlyCollection<string> ignoredKeys)
     {
         var keys = section.GetChildren()
             .Where(c => !ignoredKeys.Contains(c.Key, StringComparer.OrdinalIgnoreCase))
@@ -76,14 +113,7 @@ internal static class ComponentBuilder
             var problems = best is null ? $"{type.Name} has no public constructor" : string.Join("; ", best.Problems);
             throw new ConfigException(section.Path, $"{type.Name}: {problems}.");
         }
-        try
-        {
-            return chosen.Method is ConstructorInfo constructor ? constructor.Invoke(chosen.Values) : chosen.Method.Invoke(null, chosen.Values)!;
-        }
-        catch (TargetInvocationException e) when (e.InnerException is { } inner)
-        {
-            throw new ConfigException(section.Path, $"{type.Name}: {inner.Message}", inner);
-        }
+        return chosen;
     }
 
     private static Attempt TryBind(MethodBase method, Dictionary<string, IConfigurationSection> keys, BuildArguments arguments)
@@ -138,23 +168,77 @@ internal static class ComponentBuilder
         return new Attempt(method, values, problems, valueError, fromConfig);
     }
 
-    private static object BindProperties(Type type, IConfigurationSection section, BuildArguments arguments, IReadOnlyCollection<string> ignoredKeys)
+    /// <summary>
+    /// Sets the public properties of <paramref name="instance"/> from the keys of <paramref name="configuration"/>,
+    /// binding nested option objects in place, and adds every unknown key and malformed value to
+    /// <paramref name="errors"/> (each with its path) instead of stopping at the first. Keys match a property's name
+    /// or its <see cref="ConfigurationKeyNameAttribute"/>, ignoring case and underscores.
+    /// </summary>
+    public static void BindInto(object instance, IConfiguration configuration, BuildArguments arguments, ICollection<ConfigException> errors, params string[] ignoredKeys)
     {
-        var instance = Activator.CreateInstance(type)!;
-        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.SetMethod is { IsPublic: true })
-            .ToDictionary(p => Normalize(p.Name), p => p);
-        foreach (var child in section.GetChildren().Where(c => !ignoredKeys.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
+        var type = instance.GetType();
+        var properties = SettableProperties(type);
+        foreach (var child in configuration.GetChildren().Where(c => !ignoredKeys.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
         {
             if (!properties.TryGetValue(Normalize(child.Key), out var property))
             {
-                throw new ConfigException(child.Path,
-                    $"unknown option '{child.Key}' of {type.Name} (options: {string.Join(", ", properties.Values.Select(p => SnakeCase(p.Name)))}).");
+                var names = properties.Values.Distinct().Select(KeyName);
+                var owner = type.GetCustomAttribute<DisplayNameAttribute>()?.DisplayName ?? type.Name;
+                var hint = type.GetCustomAttribute<DescriptionAttribute>() is { } description ? "; " + description.Description : "";
+                errors.Add(new ConfigException(child.Path, $"unknown option '{child.Key}' of {owner} (options: {string.Join(", ", names)}{hint})."));
+                continue;
             }
-            property.SetValue(instance, Convert(child, property.PropertyType, arguments));
+            try
+            {
+                if (property.GetValue(instance) is { } current && IsOptionsObject(property.PropertyType) && child.GetChildren().Any())
+                {
+                    BindInto(current, child, arguments, errors);
+                }
+                else
+                {
+                    property.SetValue(instance, Convert(child, property.PropertyType, arguments));
+                }
+            }
+            catch (ConfigException e)
+            {
+                foreach (var error in e.Errors)
+                {
+                    errors.Add(error);
+                }
+            }
         }
-        return instance;
     }
+
+    private static object BindProperties(Type type, IConfigurationSection section, BuildArguments arguments, IReadOnlyCollection<string> ignoredKeys)
+    {
+        var instance = Activator.CreateInstance(type)!;
+        var errors = new List<ConfigException>();
+        BindInto(instance, section, arguments, errors, [.. ignoredKeys]);
+        return errors.Count == 0 ? instance : throw ConfigException.Combine(errors);
+    }
+
+    // Each settable property under its normalised name and, when it has one, its configuration key name.
+    private static Dictionary<string, PropertyInfo> SettableProperties(Type type)
+    {
+        var properties = new Dictionary<string, PropertyInfo>();
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true }))
+        {
+            properties.TryAdd(Normalize(property.Name), property);
+            if (property.GetCustomAttribute<ConfigurationKeyNameAttribute>() is { } key)
+            {
+                properties.TryAdd(Normalize(key.Name), property);
+            }
+        }
+        return properties;
+    }
+
+    private static string KeyName(PropertyInfo property) =>
+        property.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? SnakeCase(property.Name);
+
+    // A plain settings class (ClipGradOptions, CheckpointOptions, …), bound key by key rather than replaced.
+    private static bool IsOptionsObject(Type type) =>
+        type.IsClass && type != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(type) && Registries.For(type) is null
+        && type.GetConstructor(Type.EmptyTypes) is not null;
 
     private static object? Convert(IConfigurationSection section, Type target, BuildArguments arguments)
     {

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
+using Vision.Engine.Checkpoints;
 
 namespace Vision.Engine.Configuration;
 
@@ -63,6 +64,36 @@ public sealed class Config
             item.ApplyTo(root);
         }
         return new Config(root, Path.GetFullPath(path));
+    }
+
+    /// <summary>
+    /// The configuration a trainer checkpoint was trained with (<paramref name="path"/>: a checkpoint folder, a
+    /// checkpoint root or a work dir, whose latest checkpoint is used), with <c>trainer.work_dir</c> set to the run's
+    /// work dir and <paramref name="overrides"/> applied last, so a run can be tested from its outputs alone.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">There is no trainer checkpoint at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint was not trained from a configuration.</exception>
+    public static Config FromCheckpoint(string path, IEnumerable<string>? overrides = null)
+    {
+        var parsed = (overrides ?? []).Select(ConfigOverride.Parse).ToList();
+        var folder = FileCheckpointStore.Locate(path);
+        var root = FileCheckpointStore.ReadMeta(folder).RunConfig?.DeepClone().AsObject()
+            ?? throw new InvalidDataException($"The checkpoint '{folder}' records no configuration (it was not trained from a config file); give the config as well.");
+        // {work_dir}/checkpoints/{name}: reports of this checkpoint belong beside the run's own.
+        if (Path.GetDirectoryName(folder) is { } checkpoints && Path.GetFileName(checkpoints) == "checkpoints" && Path.GetDirectoryName(checkpoints) is { } workDir)
+        {
+            if (root["trainer"] is not JsonObject trainer)
+            {
+                trainer = [];
+                root["trainer"] = trainer;
+            }
+            trainer["work_dir"] = workDir;
+        }
+        foreach (var item in parsed)
+        {
+            item.ApplyTo(root);
+        }
+        return new Config(root, sourcePath: null);
     }
 
     /// <summary>A configuration from an already merged JSON object (e.g. the one a checkpoint stores); it is copied.</summary>

@@ -1,10 +1,7 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Vision.Data;
 using Vision.Data.BatchAugments;
-using Vision.Data.Image;
 using Vision.Data.Loading;
-using Vision.Data.Transforms;
 using Vision.Engine.Checkpoints;
 using Vision.Engine.Evaluation;
 using Vision.Engine.Hooks;
@@ -12,9 +9,6 @@ using Vision.Engine.Optim;
 using Vision.Engine.Schedulers;
 using Vision.Engine.Training;
 using Vision.Models;
-using Vision.Models.Losses;
-using Vision.Models.Registry;
-using Vision.Models.Weights;
 
 namespace Vision.Engine.Configuration;
 
@@ -69,7 +63,9 @@ public sealed class Experiment : IDisposable
                 errors.Add(new ConfigException("train_dataloader", "the configuration has no train_dataloader (nor a test_dataloader or val_dataloader to test with)."));
             }
             Options = errors.Try(() => BindTrainerOptions(workDir))!;
-            errors.Try(CheckModelKeys);
+            var model = errors.Try(() => ModelSection.Bind(Config));
+            // Components made later, with the trainer, are checked now too: every mistake is reported in this one run.
+            CheckComponents(errors);
             errors.ThrowIfAny();
             TrainDataLoader = loader!;
             Classes = loader!.Dataset.Classes;
@@ -80,7 +76,8 @@ public sealed class Experiment : IDisposable
                 torch.manual_seed((ulong)seed);
             }
             // The model's class count defaults to the training set's, so it is built once the data are.
-            Model = BuildModel();
+            var evaluation = pipelines.GetValueOrDefault("val_dataloader") ?? pipelines.GetValueOrDefault("test_dataloader") ?? [];
+            Model = model!.Build(Config.GetSection(ModelSection.Name), Classes, evaluation);
         }
         catch
         {
@@ -279,110 +276,38 @@ public sealed class Experiment : IDisposable
         return options;
     }
 
-    private static readonly string[] ModelKeys = ["type", "num_classes", "img_size", "drop_rate", "drop_path_rate", "loss", "overrides", "pretrained"];
 
-    private void CheckModelKeys()
+    // Binds every component section without creating it (that needs the model and the optimizer).
+    private void CheckComponents(ConfigErrorCollector errors)
     {
-        var section = Section("model");
-        var errors = new List<ConfigException>();
-        if (string.IsNullOrWhiteSpace(section["type"]))
+        var optimizer = Section("optim_wrapper:optimizer");
+        if (!ComponentBuilder.IsEmpty(optimizer))
         {
-            errors.Add(new ConfigException(section.Path, $"the model needs a \"type\": a registered model name such as {string.Join(", ", ModelRegistry.ListModels().Take(4))}."));
+            errors.Try(() => ComponentBuilder.Check(optimizer, Registries.Optimizers,
+                BuildArguments.Promising([typeof(IEnumerable<Tensor>), typeof(IEnumerable<ParamGroup>)])));
         }
-        errors.AddRange(section.GetChildren().Where(c => !ModelKeys.Contains(c.Key, StringComparer.OrdinalIgnoreCase)).Select(unknown =>
-            new ConfigException(unknown.Path, $"unknown model option '{unknown.Key}' (options: {string.Join(", ", ModelKeys)}; architecture settings go under \"overrides\").")));
-        if (errors.Count > 0)
+        if (Section("optim_wrapper:paramwise_cfg") is var rules && !ComponentBuilder.IsEmpty(rules))
         {
-            throw ConfigException.Combine(errors);
+            errors.Try(() => ComponentBuilder.BindProperties<ParamGroupRules>(rules, BuildArguments.None));
         }
-    }
-
-    private ImageClassifier BuildModel()
-    {
-        var section = Section("model");
-        var name = section["type"]!;
-        var lossSection = section.GetSection("loss");
-        var options = new ModelOptions
+        foreach (var scheduler in ComponentBuilder.Items(Section("param_scheduler")))
         {
-            NumClasses = Number(section, "num_classes", Classes.Count),
-            ImageSize = Number(section, "img_size", 224),
-            DropRate = Number(section, "drop_rate", 0.0),
-            DropPathRate = Number(section, "drop_path_rate", 0.0),
-            Loss = ComponentBuilder.IsEmpty(lossSection) ? null : ComponentBuilder.Build<ClsLoss>(lossSection, Registries.Losses, BuildArguments.None),
-            // Lists become "a,b,c", the form ModelOptions reads (out_indices).
-            Overrides = WithCheckpointOverrides(section, section.GetSection("overrides").GetChildren().ToDictionary(
-                c => c.Key, c => c.Value ?? string.Join(",", ComponentBuilder.Items(c).Select(i => i.Value)))),
-        };
-        ImageClassifier model;
-        try
-        {
-            model = ModelRegistry.Create(name, options);
+            errors.Try(() => ComponentBuilder.Value(scheduler, "convert_to_iter_based", false));
+            errors.Try(() => ComponentBuilder.Check(scheduler, Registries.ParamSchedulers,
+                BuildArguments.Promising([typeof(Optimizer)], "epoch_length"), "convert_to_iter_based"));
         }
-        catch (ArgumentException e)
+        var classCount = BuildArguments.Promising([], "num_classes");
+        if (Section("batch_augment") is var augment && !ComponentBuilder.IsEmpty(augment))
         {
-            options.Loss?.Dispose();
-            throw new ConfigException(section.Path, e.Message, e);
+            errors.Try(() => ComponentBuilder.Check(augment, Registries.BatchAugments, classCount));
         }
-        model.pretrained_cfg = Describe(name, options);
-        if (section["pretrained"] is { Length: > 0 } pretrained)
+        foreach (var evaluator in ComponentBuilder.Items(Section("val_evaluator")))
         {
-            try
-            {
-                PretrainedWeights.Load(model, pretrained, new WeightLoadOptions { FallbackKeyMap = ModelRegistry.Get(name).PretrainedKeyMap });
-            }
-            catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException)
-            {
-                model.Dispose();
-                throw new ConfigException($"{section.Path}:pretrained", e.Message, e);
-            }
+            errors.Try(() => ComponentBuilder.Check(evaluator, Registries.Evaluators, classCount));
         }
-        return model;
-    }
-
-    // What checkpoints record about the model: how to rebuild it and how validation prepared its inputs.
-    private ModelMetadata Describe(string name, ModelOptions options)
-    {
-        var evaluation = pipelines.GetValueOrDefault("val_dataloader") ?? pipelines.GetValueOrDefault("test_dataloader") ?? [];
-        var resize = evaluation.OfType<ResizeEdge>().FirstOrDefault();
-        var crop = evaluation.OfType<CenterCrop>().FirstOrDefault();
-        var channels = options.Overrides.TryGetValue("in_channels", out var text) && int.TryParse(text, CultureInfo.InvariantCulture, out var c) ? c : 3;
-        var preprocessor = Options.DataPreprocessor;
-        return new ModelMetadata
+        foreach (var hook in ComponentBuilder.Items(Section("custom_hooks")))
         {
-            Architecture = ModelRegistry.Get(name).Name,
-            Overrides = options.Overrides,
-            NumClasses = options.NumClasses,
-            ClassNames = Classes.Count == options.NumClasses ? Classes : null,
-            InChannels = channels,
-            ImageSize = (int)options.ImageSize,
-            Mean = preprocessor.Mean is { } mean ? PerChannel(mean, channels) : null,
-            Std = preprocessor.Std is { } std ? PerChannel(std, channels) : null,
-            Interpolation = (resize?.Interpolation ?? Interpolation.Bilinear).ToString().ToLowerInvariant(),
-            CropPct = resize is not null && crop is not null ? (double)crop.Height / resize.Scale : 1.0,
-        };
-    }
-
-    private static double[] PerChannel(double[] values, int channels) =>
-        values.Length == 1 ? Enumerable.Repeat(values[0], channels).ToArray() : values;
-
-    // The pretrained checkpoint can decide settings its weights need (an official CAS-ViT's dist_head); the config's own win.
-    private static Dictionary<string, string> WithCheckpointOverrides(IConfigurationSection section, Dictionary<string, string> overrides)
-    {
-        if (section["pretrained"] is not { Length: > 0 } pretrained)
-        {
-            return overrides;
-        }
-        try
-        {
-            foreach (var (key, value) in PretrainedWeights.ImpliedOverrides(pretrained))
-            {
-                overrides.TryAdd(key, value);
-            }
-            return overrides;
-        }
-        catch (InvalidDataException e)
-        {
-            throw new ConfigException($"{section.Path}:pretrained", e.Message, e);
+            errors.Try(() => ComponentBuilder.Check(hook, Registries.Hooks, BuildArguments.None));
         }
     }
 
@@ -394,12 +319,12 @@ public sealed class Experiment : IDisposable
         if (!ComponentBuilder.IsEmpty(rulesSection))
         {
             var rules = ComponentBuilder.BindProperties<ParamGroupRules>(rulesSection, BuildArguments.None);
-            var lr = Number(section, "lr", double.NaN);
+            var lr = ComponentBuilder.Value(section, "lr", double.NaN);
             if (double.IsNaN(lr))
             {
                 throw new ConfigException($"{section.Path}:lr", "paramwise_cfg scales the optimizer's lr, so the optimizer needs one.");
             }
-            parameters.Add(rules.build(model.named_parameters().Select(p => (p.name, p.parameter)), lr, Number(section, "weight_decay", 0.0)));
+            parameters.Add(rules.Build(model.named_parameters().Select(p => (p.name, p.parameter)), lr, ComponentBuilder.Value(section, "weight_decay", 0.0)));
         }
         else
         {
@@ -414,11 +339,11 @@ public sealed class Experiment : IDisposable
     private void ScaleLearningRate(Optimizer optimizer)
     {
         var section = Section("auto_scale_lr");
-        if (ComponentBuilder.IsEmpty(section) || section["enable"] is { } enable && !ParseBool(section.GetSection("enable"), enable))
+        if (ComponentBuilder.IsEmpty(section) || !ComponentBuilder.Value(section, "enable", true))
         {
             return;
         }
-        var baseBatch = Number(section, "base_batch_size", 0L);
+        var baseBatch = ComponentBuilder.Value(section, "base_batch_size", 0L);
         if (baseBatch <= 0)
         {
             throw new ConfigException($"{section.Path}:base_batch_size", "auto_scale_lr needs a positive base_batch_size (the batch size the lr was tuned for).");
@@ -426,33 +351,18 @@ public sealed class Experiment : IDisposable
         long realBatch = TrainDataLoader.Options.BatchSize;
         foreach (var group in optimizer.param_groups)
         {
-            group.lr = AutoScaleLr.scale(group.lr, baseBatch, realBatch);
+            group.lr = AutoScaleLr.Scale(group.lr, baseBatch, realBatch);
         }
     }
 
     private static ParamScheduler BuildScheduler(IConfigurationSection section, SchedulerContext context)
     {
         var named = new Dictionary<string, object>();
-        if (section["convert_to_iter_based"] is { } convert && ParseBool(section.GetSection("convert_to_iter_based"), convert))
+        if (ComponentBuilder.Value(section, "convert_to_iter_based", false))
         {
             named["epoch_length"] = context.StepsPerEpoch;
         }
         return ComponentBuilder.Build<ParamScheduler>(section, Registries.ParamSchedulers,
             new BuildArguments([context.Optimizer], named), "convert_to_iter_based");
-    }
-
-    private static bool ParseBool(IConfigurationSection section, string text) =>
-        bool.TryParse(text, out var value) ? value : throw new ConfigException(section.Path, $"'{text}' is not true or false.");
-
-    private static T Number<T>(IConfigurationSection section, string key, T fallback) where T : IParsable<T>
-    {
-        var text = section[key];
-        if (text is null)
-        {
-            return fallback;
-        }
-        return T.TryParse(text, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new ConfigException($"{section.Path}:{key}", $"'{text}' is not a number.");
     }
 }

@@ -1,13 +1,14 @@
-using System.Reflection;
 using Microsoft.Extensions.Configuration;
 
 namespace Vision.Engine.Configuration;
 
 /// <summary>
-/// Binds an options class (such as <see cref="Training.TrainerOptions"/>) from configuration by its snake_case
-/// <see cref="ConfigurationKeyNameAttribute"/> keys, rejecting every unknown key, nested ones included, in one
-/// <see cref="ConfigException"/> with their paths. Config files (<see cref="Experiment"/>) and the container route
-/// (<c>services.AddVisionTrainer(configuration)</c>) bind through it, so both reject the same mistakes.
+/// Binds an options class (such as <see cref="Training.TrainerOptions"/>) from configuration with the same binder
+/// that builds every other section (<see cref="ComponentBuilder"/>): keys match property names or their snake_case
+/// <see cref="ConfigurationKeyNameAttribute"/>, ignoring case and underscores, and every unknown key and malformed
+/// value, nested ones included, is reported in one <see cref="ConfigException"/> with its path. Config files
+/// (<see cref="Experiment"/>) and the container route (<c>services.AddVisionTrainer(configuration)</c>) bind
+/// through it, so both accept and reject the same things.
 /// </summary>
 public static class OptionsBinder
 {
@@ -27,37 +28,10 @@ public static class OptionsBinder
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<ConfigException>();
-        CollectUnknownKeys(configuration, typeof(T), errors);
+        ComponentBuilder.BindInto(options, configuration, BuildArguments.None, errors);
         if (errors.Count > 0)
         {
             throw ConfigException.Combine(errors);
-        }
-        try
-        {
-            configuration.Bind(options);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ConfigException((configuration as IConfigurationSection)?.Path ?? "(root)", e.InnerException?.Message ?? e.Message, e);
-        }
-    }
-
-    // The binder's own unknown-key check ignores [ConfigurationKeyName], so the snake_case keys are checked here.
-    private static void CollectUnknownKeys(IConfiguration section, Type options, List<ConfigException> errors)
-    {
-        var properties = options.GetProperties().ToDictionary(
-            p => p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? p.Name, p => p, StringComparer.OrdinalIgnoreCase);
-        foreach (var child in section.GetChildren())
-        {
-            if (!properties.TryGetValue(child.Key, out var property))
-            {
-                errors.Add(new ConfigException(child.Path, $"unknown option '{child.Key}' (options: {string.Join(", ", properties.Keys)})."));
-            }
-            else if (child.GetChildren().Any() && property.PropertyType.IsClass && property.PropertyType != typeof(string)
-                && !typeof(System.Collections.IEnumerable).IsAssignableFrom(property.PropertyType))
-            {
-                CollectUnknownKeys(child, property.PropertyType, errors);
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Vision.Data;
+using Vision.Engine.Logging;
 using Vision.Engine.Training;
 
 namespace Vision.Engine.Hooks;
@@ -28,7 +29,7 @@ public sealed class IterTimerHook : Hook
 
     /// <inheritdoc/>
     public override void BeforeTrainIter(Trainer trainer, int batchIndex, Batch batch) =>
-        trainer.Logs.UpdateScalar("train/data_time", clock.Elapsed.TotalSeconds - last);
+        trainer.Logs.UpdateScalar(MessageHubKeys.TrainDataTime, clock.Elapsed.TotalSeconds - last);
 
     /// <inheritdoc/>
     public override void AfterTrainIter(Trainer trainer, int batchIndex, Batch batch, TrainStepOutput output)
@@ -36,12 +37,12 @@ public sealed class IterTimerHook : Hook
         var now = clock.Elapsed.TotalSeconds;
         var time = now - last;
         last = now;
-        trainer.Logs.UpdateScalar("train/time", time);
+        trainer.Logs.UpdateScalar(MessageHubKeys.TrainTime, time);
         if (time > 0)
         {
-            trainer.Logs.UpdateScalar("train/throughput", output.BatchSize / time);
+            trainer.Logs.UpdateScalar(MessageHubKeys.TrainThroughput, output.BatchSize / time);
         }
-        if (trainer.Logs.TryGetScalar("train/time", out var history))
+        if (trainer.Logs.TryGetScalar(MessageHubKeys.TrainTime, out var history))
         {
             var remaining = trainer.MaxIters - trainer.Iter - 1;
             trainer.Logs.SetInfo(EtaInfo, TimeSpan.FromSeconds(history.Mean(trainer.Options.LogInterval) * Math.Max(remaining, 0)));

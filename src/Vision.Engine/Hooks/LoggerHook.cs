@@ -58,7 +58,7 @@ public sealed class LoggerHook : Hook
         var scalars = new List<KeyValuePair<string, double>>();
         foreach (var name in Latest)
         {
-            if (trainer.Logs.TryGetScalar("train/" + name, out var history))
+            if (trainer.Logs.TryGetScalar(MessageHubKeys.Train(name), out var history))
             {
                 scalars.Add(new(name, history.Current));
             }
@@ -70,7 +70,7 @@ public sealed class LoggerHook : Hook
         }
         foreach (var name in Smoothed)
         {
-            if (trainer.Logs.TryGetScalar("train/" + name, out var history))
+            if (trainer.Logs.TryGetScalar(MessageHubKeys.Train(name), out var history))
             {
                 scalars.Add(new(name, history.Mean(window)));
             }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using Vision.Data;
+using Vision.Engine.Logging;
 using Vision.Engine.Training;
 
 namespace Vision.Engine.Hooks;
@@ -80,15 +81,15 @@ public sealed class ProgressBarHook : Hook, IDisposable
     private static string Describe(Trainer trainer)
     {
         var text = $"epoch {trainer.Epoch + 1}" + (trainer.Options.MaxEpochs is { } total ? $"/{total}" : "");
-        if (trainer.Logs.TryGetScalar("train/loss", out var loss))
+        if (trainer.Logs.TryGetScalar(MessageHubKeys.TrainLoss, out var loss))
         {
             text += string.Create(CultureInfo.InvariantCulture, $"  loss {loss.Mean(trainer.Options.LogInterval):0.0000}");
         }
-        if (trainer.Logs.TryGetScalar("train/lr", out var lr))
+        if (trainer.Logs.TryGetScalar(MessageHubKeys.TrainLr, out var lr))
         {
             text += string.Create(CultureInfo.InvariantCulture, $"  lr {lr.Current:0.000e+00}");
         }
-        if (trainer.Logs.TryGetScalar("train/throughput", out var throughput))
+        if (trainer.Logs.TryGetScalar(MessageHubKeys.TrainThroughput, out var throughput))
         {
             text += string.Create(CultureInfo.InvariantCulture, $"  {throughput.Mean(trainer.Options.LogInterval):0} img/s");
         }

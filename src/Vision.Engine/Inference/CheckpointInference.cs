@@ -15,7 +15,7 @@ internal static class CheckpointInference
     public static ImageClassificationInferencer Create(string path, int batchSize, Device device, bool useEma)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var folder = Locate(path);
+        var folder = FileCheckpointStore.Locate(path);
         using var checkpoint = new FileCheckpointStore(Path.GetDirectoryName(folder)!).Load(folder);
         var metadata = checkpoint.Meta.Model;
         if (metadata?.Architecture is not { } architecture)
@@ -63,22 +63,6 @@ internal static class CheckpointInference
         }
     }
 
-    // A checkpoint folder, or the latest checkpoint of a checkpoint root or of a work dir's checkpoints/.
-    private static string Locate(string path)
-    {
-        if (File.Exists(Path.Combine(path, FileCheckpointStore.StateFile)))
-        {
-            return Path.GetFullPath(path);
-        }
-        foreach (var root in new[] { path, Path.Combine(path, "checkpoints") })
-        {
-            if (Directory.Exists(root) && new FileCheckpointStore(root).FindLatest() is { } latest)
-            {
-                return latest;
-            }
-        }
-        throw new FileNotFoundException($"No trainer checkpoint at '{path}' (expected a checkpoint folder, a checkpoint root or a work dir).", path);
-    }
 
     // The per-sample transforms validation ran (the test loader's when there was no validation), or null when the
     // run was not built from a configuration.

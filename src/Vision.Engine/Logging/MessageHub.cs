@@ -4,7 +4,7 @@ namespace Vision.Engine.Logging;
 
 /// <summary>
 /// Where hooks leave scalars and runtime facts for each other (MMEngine's <c>MessageHub</c>): the trainer records
-/// "train/loss" and "train/lr", the <see cref="Hooks.IterTimerHook"/> "train/time", the evaluators' metrics go in
+/// "train/loss" and "train/lr", the <see cref="Hooks.IterTimerHook"/> "train/time" (keys in <see cref="MessageHubKeys"/>), the evaluators' metrics go in
 /// as "val/{name}", and the <see cref="Hooks.LoggerHook"/> reads them to log. Runtime info holds non-scalar facts
 /// such as the ETA.
 /// </summary>

@@ -8,11 +8,11 @@ namespace Vision.Engine.Optim;
 public static class AutoScaleLr
 {
     /// <summary>Returns <c>lr * real_batch_size / base_batch_size</c>.</summary>
-    public static double scale(double lr, long base_batch_size, long real_batch_size)
+    public static double Scale(double lr, long baseBatchSize, long realBatchSize)
     {
         OptionChecks.NonNegative("lr", lr);
-        OptionChecks.Positive("base_batch_size", base_batch_size);
-        OptionChecks.Positive("real_batch_size", real_batch_size);
-        return lr * real_batch_size / base_batch_size;
+        OptionChecks.Positive("base_batch_size", baseBatchSize);
+        OptionChecks.Positive("real_batch_size", realBatchSize);
+        return lr * realBatchSize / baseBatchSize;
     }
 }

@@ -93,13 +93,13 @@ public sealed class OptimWrapper
             scaled = Scaler.scale(scaled);
         }
         scaled.backward();
-        logs.UpdateScalar("train/loss", lossValue);
+        logs.UpdateScalar(MessageHubKeys.TrainLoss, lossValue);
         PendingBatches++;
         if (PendingBatches < windowLength)
         {
             return new TrainStepOutput(lossValue, batchSize, false, false, null);
         }
-        logs.UpdateScalar("train/lr", Optimizer.param_groups[0].lr);
+        logs.UpdateScalar(MessageHubKeys.TrainLr, Optimizer.param_groups[0].lr);
         var (skipped, gradNorm) = Step();
         return new TrainStepOutput(lossValue, batchSize, true, skipped, gradNorm);
     }
@@ -117,7 +117,7 @@ public sealed class OptimWrapper
         {
             using var total = ClipGrad.clip_grad_norm_(parameters, maxNorm, clip.NormType);
             gradNorm = total.item<double>();
-            logs.UpdateScalar("train/grad_norm", gradNorm.Value);
+            logs.UpdateScalar(MessageHubKeys.TrainGradNorm, gradNorm.Value);
         }
         else if (clip.ClipValue is { } clipValue)
         {
@@ -128,7 +128,7 @@ public sealed class OptimWrapper
         {
             skipped = !Scaler.step(Optimizer);
             Scaler.update();
-            logs.UpdateScalar("train/loss_scale", Scaler.get_scale());
+            logs.UpdateScalar(MessageHubKeys.TrainLossScale, Scaler.get_scale());
         }
         else
         {

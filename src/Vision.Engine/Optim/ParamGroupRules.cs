@@ -9,74 +9,74 @@ namespace Vision.Engine.Optim;
 /// and MMPreTrain's layer-wise learning-rate decay (LearningRateDecayOptimWrapperConstructor). For each parameter
 /// that requires a gradient:
 /// <list type="number">
-/// <item>If its name contains a key of <see cref="custom_keys"/>, the longest such key (ties: alphabetical first, as
-/// MMEngine sorts them) gives lr = lr * lr_mult and weight_decay = weight_decay * decay_mult, and no other rule
+/// <item>If its name contains a key of <see cref="CustomKeys"/>, the longest such key (ties: alphabetical first, as
+/// MMEngine sorts them) gives lr = lr * LrMult and weight_decay = weight_decay * DecayMult, and no other rule
 /// applies. The name is matched with a leading dot (<c>".cls_token"</c>), so a key <c>".cls_token"</c> matches both
 /// a top-level <c>cls_token</c> and <c>backbone.cls_token</c>.</item>
-/// <item>Otherwise the weight decay is multiplied by the first rule that applies: <see cref="norm_decay_mult"/> for
-/// norm-layer parameters, <see cref="bias_decay_mult"/> for biases (names ending in <c>.bias</c>),
-/// <see cref="flat_decay_mult"/> for one-dimensional parameters; and <see cref="bias_lr_mult"/> scales the lr of
+/// <item>Otherwise the weight decay is multiplied by the first rule that applies: <see cref="NormDecayMult"/> for
+/// norm-layer parameters, <see cref="BiasDecayMult"/> for biases (names ending in <c>.bias</c>),
+/// <see cref="FlatDecayMult"/> for one-dimensional parameters; and <see cref="BiasLrMult"/> scales the lr of
 /// biases that are not norm-layer parameters.</item>
-/// <item>With <see cref="layer_decay_rate"/>, the lr is further multiplied by
-/// <c>layer_decay_rate ^ (num_layers + 1 - layer_id)</c> where <see cref="get_layer_id"/> gives the depth
+/// <item>With <see cref="LayerDecayRate"/>, the lr is further multiplied by
+/// <c>LayerDecayRate ^ (NumLayers + 1 - layer_id)</c> where <see cref="GetLayerId"/> gives the depth
 /// (for ViT: patch_embed, cls_token, pos_embed → 0; <c>blocks.N</c> or <c>layers.N</c> → N + 1; anything else, such
-/// as the head → num_layers + 1).</item>
+/// as the head → NumLayers + 1).</item>
 /// </list>
-/// A parameter is a norm-layer parameter when its name is in <see cref="norm_params"/> or, when that set is not
+/// A parameter is a norm-layer parameter when its name is in <see cref="NormParams"/> or, when that set is not
 /// given, when the module holding it has a norm-like name: containing "norm" (norm1, fc_norm, LayerNorm) or being
 /// bn/ln/gn with an optional number (bn1). Models that name norm layers otherwise (torchvision's
-/// <c>downsample.1</c>) should list them in <see cref="norm_params"/>.
+/// <c>downsample.1</c>) should list them in <see cref="NormParams"/>.
 /// Parameters that end up with the same lr and weight decay share one group, in order of first appearance.
 /// </summary>
 public sealed partial class ParamGroupRules
 {
     /// <summary>Name substrings with their multipliers; see the class remarks for matching.</summary>
-    public IReadOnlyDictionary<string, CustomKey> custom_keys { get; init; } = new Dictionary<string, CustomKey>();
+    public IReadOnlyDictionary<string, CustomKey> CustomKeys { get; init; } = new Dictionary<string, CustomKey>();
 
     /// <summary>Learning-rate factor for biases outside norm layers; null leaves them alone.</summary>
-    public double? bias_lr_mult { get; init; }
+    public double? BiasLrMult { get; init; }
 
     /// <summary>Weight-decay factor for biases outside norm layers; null leaves them alone.</summary>
-    public double? bias_decay_mult { get; init; }
+    public double? BiasDecayMult { get; init; }
 
     /// <summary>Weight-decay factor for norm-layer weights and biases; null leaves them alone.</summary>
-    public double? norm_decay_mult { get; init; }
+    public double? NormDecayMult { get; init; }
 
     /// <summary>Weight-decay factor for other one-dimensional parameters (tokens, scales); null leaves them alone.</summary>
-    public double? flat_decay_mult { get; init; }
+    public double? FlatDecayMult { get; init; }
 
-    /// <summary>Per-layer lr decay factor (MMPreTrain's <c>layer_decay_rate</c>); 1 turns layer-wise decay off.</summary>
-    public double layer_decay_rate { get; init; } = 1.0;
+    /// <summary>Per-layer lr decay factor (MMPreTrain's <c>LayerDecayRate</c>); 1 turns layer-wise decay off.</summary>
+    public double LayerDecayRate { get; init; } = 1.0;
 
     /// <summary>The number of transformer blocks, needed for layer-wise decay.</summary>
-    public int? num_layers { get; init; }
+    public int? NumLayers { get; init; }
 
-    /// <summary>Maps a parameter name to its layer id in [0, num_layers + 1]; defaults to <see cref="vit_layer_id"/>.</summary>
-    public Func<string, int>? get_layer_id { get; init; }
+    /// <summary>Maps a parameter name to its layer id in [0, NumLayers + 1]; defaults to <see cref="VitLayerId"/>.</summary>
+    public Func<string, int>? GetLayerId { get; init; }
 
     /// <summary>The names of norm-layer parameters; when null, names are classified by the heuristic in the class remarks.</summary>
-    public IReadOnlySet<string>? norm_params { get; init; }
+    public IReadOnlySet<string>? NormParams { get; init; }
 
     /// <summary>
-    /// Groups <paramref name="named_parameters"/> (those requiring a gradient) by the rules, starting from the base
-    /// <paramref name="lr"/> and <paramref name="weight_decay"/> (usually the optimizer's).
+    /// Groups <paramref name="namedParameters"/> (those requiring a gradient) by the rules, starting from the base
+    /// <paramref name="lr"/> and <paramref name="weightDecay"/> (usually the optimizer's).
     /// </summary>
-    public List<ParamGroup> build(IEnumerable<(string Name, Tensor Param)> named_parameters, double lr, double weight_decay)
+    public List<ParamGroup> Build(IEnumerable<(string Name, Tensor Param)> namedParameters, double lr, double weightDecay)
     {
-        ArgumentNullException.ThrowIfNull(named_parameters);
+        ArgumentNullException.ThrowIfNull(namedParameters);
         Validate();
-        var keys = custom_keys.Keys.OrderByDescending(k => k.Length).ThenBy(k => k, StringComparer.Ordinal).ToArray();
+        var keys = CustomKeys.Keys.OrderByDescending(k => k.Length).ThenBy(k => k, StringComparer.Ordinal).ToArray();
         var order = new List<(double Lr, double Wd)>();
         var members = new Dictionary<(double Lr, double Wd), List<Tensor>>();
-        foreach (var (name, param) in named_parameters)
+        foreach (var (name, param) in namedParameters)
         {
             if (!param.requires_grad)
             {
                 continue;
             }
             var (lrMult, decayMult) = Multipliers(name, param, keys);
-            var scale = layer_decay_rate == 1.0 ? 1.0 : Math.Pow(layer_decay_rate, num_layers!.Value + 1 - LayerId(name));
-            var key = (lr * lrMult * scale, weight_decay * decayMult);
+            var scale = LayerDecayRate == 1.0 ? 1.0 : Math.Pow(LayerDecayRate, NumLayers!.Value + 1 - LayerId(name));
+            var key = (lr * lrMult * scale, weightDecay * decayMult);
             if (!members.TryGetValue(key, out var list))
             {
                 members[key] = list = [];
@@ -90,9 +90,9 @@ public sealed partial class ParamGroupRules
     /// <summary>
     /// The layer id of a ViT parameter (MMPreTrain's <c>VisionTransformer.get_layer_depth</c>): 0 for the patch
     /// embedding, class token and position embedding, N + 1 for block N (<c>blocks.N.</c> as in timm or
-    /// <c>layers.N.</c> as in MMPreTrain, under any prefix), and num_layers + 1 for everything else.
+    /// <c>layers.N.</c> as in MMPreTrain, under any prefix), and NumLayers + 1 for everything else.
     /// </summary>
-    public static int vit_layer_id(string name, int num_layers)
+    public static int VitLayerId(string name, int numLayers)
     {
         ArgumentNullException.ThrowIfNull(name);
         var segments = name.Split('.');
@@ -107,11 +107,11 @@ public sealed partial class ParamGroupRules
                 return block + 1;
             }
         }
-        return num_layers + 1;
+        return numLayers + 1;
     }
 
     /// <summary>Whether the module holding parameter <paramref name="name"/> has a norm-layer-like name (see the class remarks).</summary>
-    public static bool is_norm_name(string name)
+    public static bool IsNormName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         var segments = name.Split('.');
@@ -133,25 +133,25 @@ public sealed partial class ParamGroupRules
         {
             if (dotted.Contains(key, StringComparison.Ordinal))
             {
-                var custom = custom_keys[key];
-                return (custom.lr_mult, custom.decay_mult);
+                var custom = CustomKeys[key];
+                return (custom.LrMult, custom.DecayMult);
             }
         }
-        var isNorm = norm_params?.Contains(name) ?? is_norm_name(name);
+        var isNorm = NormParams?.Contains(name) ?? IsNormName(name);
         var isBias = name == "bias" || name.EndsWith(".bias", StringComparison.Ordinal);
-        var lrMult = isBias && !isNorm && bias_lr_mult is { } b ? b : 1.0;
+        var lrMult = isBias && !isNorm && BiasLrMult is { } b ? b : 1.0;
         var decayMult =
-            isNorm && norm_decay_mult is { } n ? n
-            : isBias && bias_decay_mult is { } bd ? bd
-            : param.dim() == 1 && flat_decay_mult is { } f ? f
+            isNorm && NormDecayMult is { } n ? n
+            : isBias && BiasDecayMult is { } bd ? bd
+            : param.dim() == 1 && FlatDecayMult is { } f ? f
             : 1.0;
         return (lrMult, decayMult);
     }
 
     private int LayerId(string name)
     {
-        var layers = num_layers!.Value;
-        var id = get_layer_id?.Invoke(name) ?? vit_layer_id(name, layers);
+        var layers = NumLayers!.Value;
+        var id = GetLayerId?.Invoke(name) ?? VitLayerId(name, layers);
         if (id < 0 || id > layers + 1)
         {
             throw new InvalidOperationException($"get_layer_id returned {id} for '{name}', outside [0, num_layers + 1 = {layers + 1}].");
@@ -161,19 +161,19 @@ public sealed partial class ParamGroupRules
 
     private void Validate()
     {
-        foreach (var (key, custom) in custom_keys)
+        foreach (var (key, custom) in CustomKeys)
         {
-            NonNegative($"custom_keys['{key}'].lr_mult", custom.lr_mult);
-            NonNegative($"custom_keys['{key}'].decay_mult", custom.decay_mult);
+            NonNegative($"custom_keys['{key}'].lr_mult", custom.LrMult);
+            NonNegative($"custom_keys['{key}'].decay_mult", custom.DecayMult);
         }
-        NonNegative("bias_lr_mult", bias_lr_mult ?? 0);
-        NonNegative("bias_decay_mult", bias_decay_mult ?? 0);
-        NonNegative("norm_decay_mult", norm_decay_mult ?? 0);
-        NonNegative("flat_decay_mult", flat_decay_mult ?? 0);
-        Positive("layer_decay_rate", layer_decay_rate);
-        if (layer_decay_rate != 1.0)
+        NonNegative("bias_lr_mult", BiasLrMult ?? 0);
+        NonNegative("bias_decay_mult", BiasDecayMult ?? 0);
+        NonNegative("norm_decay_mult", NormDecayMult ?? 0);
+        NonNegative("flat_decay_mult", FlatDecayMult ?? 0);
+        Positive("layer_decay_rate", LayerDecayRate);
+        if (LayerDecayRate != 1.0)
         {
-            if (num_layers is not { } n)
+            if (NumLayers is not { } n)
             {
                 throw new ArgumentException("num_layers is required for layer-wise lr decay (layer_decay_rate != 1).");
             }

@@ -42,4 +42,36 @@ public abstract class Backbone : Module<Tensor, Tensor[]>
 
     /// <summary>The channel (or embedding) width of each returned feature, in <see cref="out_indices"/> order.</summary>
     public abstract IReadOnlyList<long> out_channels { get; }
+
+    /// <summary>Sets the mode as <see cref="Module.train"/> does, but keeps the frozen stages in evaluation mode, so their
+    /// BatchNorm statistics stay fixed and their dropout and stochastic depth stay off (MMPreTrain's <c>_freeze_stages</c>).</summary>
+    public override Module train(bool mode = true)
+    {
+        base.train(mode);
+        foreach (var module in FrozenModules())
+        {
+            module.eval();
+        }
+        return this;
+    }
+
+    /// <summary>The modules of the stem and of stages 0 … <see cref="frozen_stages"/> - 1; none when nothing is frozen.</summary>
+    protected abstract IEnumerable<Module> FrozenModules();
+
+    /// <summary>Parameters held outside <see cref="FrozenModules"/> that freeze with them (ViT's class token and position embedding).</summary>
+    protected virtual IEnumerable<Tensor> FrozenParameters() => [];
+
+    /// <summary>Stops gradients to the frozen stages and puts them in evaluation mode; call it at the end of the constructor, once the stages exist.</summary>
+    protected void FreezeStages()
+    {
+        foreach (var module in FrozenModules())
+        {
+            module.requires_grad_(false);
+        }
+        foreach (var parameter in FrozenParameters())
+        {
+            parameter.requires_grad = false;
+        }
+        train(training);
+    }
 }

@@ -1,5 +1,5 @@
+using System.Reflection;
 using System.Text.RegularExpressions;
-using Vision.Models.Backbones;
 
 namespace Vision.Models.Registry;
 
@@ -10,9 +10,9 @@ namespace Vision.Models.Registry;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Registering an architecture: give each variant a name, a factory and a one-line description, from a static
-/// <c>RegisterModels()</c> method in the architecture's file, and add that method to the built-in list in this class's
-/// static constructor (timm's <c>@register_model</c>, made explicit):
+/// Registering an architecture: implement <see cref="IModelFamily"/> in the architecture's file and give each variant a
+/// name, a factory and a one-line description from its <c>RegisterModels()</c> (timm's <c>@register_model</c>); the
+/// registry finds every family in this assembly by itself:
 /// <code>
 /// ModelRegistry.Register("vit-base-p16", o => BuildViT(768, 12, 12, 16, o), "ViT-B/16 (timm vit_base_patch16)", "vit_base_patch16_224");
 /// </code>
@@ -29,12 +29,24 @@ public static class ModelRegistry
     // Every name and alias → the model it resolves to.
     private static readonly Dictionary<string, ModelInfo> Names = new(StringComparer.OrdinalIgnoreCase);
 
-    static ModelRegistry()
+    static ModelRegistry() => RegisterFamilies(typeof(ModelRegistry).Assembly);
+
+    /// <summary>Registers the variants of one architecture family.</summary>
+    /// <exception cref="ArgumentException">A name the family registers is taken.</exception>
+    public static void RegisterFamily<T>() where T : IModelFamily => T.RegisterModels();
+
+    /// <summary>Registers every <see cref="IModelFamily"/> that <paramref name="assembly"/> defines, in name order.</summary>
+    /// <exception cref="ArgumentException">A name a family registers is taken.</exception>
+    public static void RegisterFamilies(Assembly assembly)
     {
-        // The built-in architectures, one line per architecture file.
-        ResNet.RegisterModels();
-        VisionTransformer.RegisterModels();
-        CasViT.RegisterModels();
+        ArgumentNullException.ThrowIfNull(assembly);
+        var register = typeof(ModelRegistry).GetMethod(nameof(RegisterFamily))!;
+        foreach (var family in assembly.GetTypes()
+            .Where(t => t is { IsAbstract: false, IsInterface: false } && t.IsAssignableTo(typeof(IModelFamily)))
+            .OrderBy(t => t.FullName, StringComparer.Ordinal))
+        {
+            register.MakeGenericMethod(family).Invoke(null, null);
+        }
     }
 
     /// <summary>Registers a model under <paramref name="name"/> and <paramref name="aliases"/>.</summary>
@@ -142,6 +154,15 @@ public static class ModelRegistry
                 $"Model '{info.Name}' does not use override(s) {string.Join(", ", unread.Select(k => $"'{k}'"))}; it reads: {(known.Count > 0 ? string.Join(", ", known) : "none")}.",
                 nameof(options));
         }
+        // What a checkpoint needs to rebuild the model; a config run adds how validation prepared its inputs.
+        model.pretrained_cfg ??= new ModelMetadata
+        {
+            Architecture = info.Name,
+            Overrides = options.Overrides,
+            NumClasses = options.NumClasses,
+            ImageSize = (int)options.ImageSize,
+            InChannels = options.Overrides.TryGetValue("in_channels", out var text) && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var c) ? c : 3,
+        };
         return model;
     }
 

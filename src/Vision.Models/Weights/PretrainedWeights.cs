@@ -64,7 +64,7 @@ public static class PretrainedWeights
         using var scope = torch.NewDisposeScope();
 
         var state = model.state_dict();
-        var (keyMap, layout) = ChooseKeyMap(checkpoint.Keys, state, options);
+        var (keyMap, layout) = ChooseKeyMap(checkpoint.Keys, state.Keys.ToHashSet(StringComparer.Ordinal), options);
         if (layout is not null)
         {
             options.Log?.Invoke($"Checkpoint key layout: {layout.Name} ({layout.Description}).");
@@ -127,7 +127,28 @@ public static class PretrainedWeights
         return CheckpointLayouts.Detect(keys) is { } layout ? layout.ImpliedOverrides(keys) : new Dictionary<string, string>();
     }
 
-    private static (Func<string, string?>? Map, CheckpointLayout? Layout) ChooseKeyMap(IEnumerable<string> keys, IReadOnlyDictionary<string, Tensor> state, WeightLoadOptions options)
+    /// <summary>
+    /// The checkpoint's tensors under the model's key names, as <see cref="Load(Module, IReadOnlyDictionary{string, Tensor}, WeightLoadOptions?)"/>
+    /// maps them (<see cref="WeightLoadOptions.KeyMap"/>, <see cref="WeightLoadOptions.KeyMapName"/>, a detected layout, or
+    /// <see cref="WeightLoadOptions.FallbackKeyMap"/>), with the keys the map dropped and the layout's name if one was used.
+    /// </summary>
+    /// <exception cref="ArgumentException">The map sends several checkpoint keys to one model key.</exception>
+    public static (Dictionary<string, Tensor> Weights, IReadOnlyList<string> Dropped, string? Layout) ToModelKeys(
+        Module model, IReadOnlyDictionary<string, Tensor> checkpoint, WeightLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        HashSet<string> modelKeys;
+        using (torch.NewDisposeScope())
+        {
+            modelKeys = model.state_dict().Keys.ToHashSet(StringComparer.Ordinal);
+        }
+        var (keyMap, layout) = ChooseKeyMap(checkpoint.Keys, modelKeys, options ?? new WeightLoadOptions());
+        var (weights, dropped) = MapKeys(checkpoint, keyMap);
+        return (weights, dropped, layout?.Name);
+    }
+
+    private static (Func<string, string?>? Map, CheckpointLayout? Layout) ChooseKeyMap(IEnumerable<string> keys, IReadOnlySet<string> state, WeightLoadOptions options)
     {
         if (options.KeyMap is not null)
         {
@@ -141,8 +162,8 @@ public static class PretrainedWeights
         // A layout can share some keys with the model (MMPreTrain's ViT has backbone.cls_token, head.layers.head.*),
         // so it is used when its names fit the model better than the keys as they are.
         var keyList = keys.ToList();
-        var asIs = keyList.Count(state.ContainsKey);
-        if (CheckpointLayouts.Detect(keyList) is { } layout && keyList.Count(k => layout.KeyMap(k) is { } mapped && state.ContainsKey(mapped)) > asIs)
+        var asIs = keyList.Count(state.Contains);
+        if (CheckpointLayouts.Detect(keyList) is { } layout && keyList.Count(k => layout.KeyMap(k) is { } mapped && state.Contains(mapped)) > asIs)
         {
             return (layout.KeyMap, layout);
         }

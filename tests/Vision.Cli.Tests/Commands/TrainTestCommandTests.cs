@@ -68,6 +68,12 @@ public sealed class TrainTestCommandTests : IDisposable
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(WorkDir, "test", "evaluation.json")));
         Assert.Equal(testedAccuracy, json.RootElement.GetProperty("metrics").GetProperty("accuracy/top1").GetDouble(), 4);
 
+        // The work dir alone: the checkpoint records the config it was trained with, and the report goes beside the run's.
+        File.Delete(Path.Combine(WorkDir, "test", "evaluation.json"));
+        var alone = CliRun.Of("test", WorkDir).Succeeded();
+        Assert.Equal(testedAccuracy, double.Parse(alone.Rows().Single(r => r[0] == "accuracy/top1")[1], CultureInfo.InvariantCulture));
+        Assert.True(File.Exists(Path.Combine(WorkDir, "test", "evaluation.json")));
+
         // The model's state dict as a PyTorch file (torch.save's format, any extension): test reads it by content.
         var pth = Path.Combine(root.FullName, "model.pt");
         using (var scope = torch.NewDisposeScope())
@@ -218,6 +224,7 @@ public sealed class TrainTestCommandTests : IDisposable
         run = CliRun.Of("train", Path.Combine(root.FullName, "missing.json")).Failed();
         Assert.Contains("missing.json", run.Err);
         run = CliRun.Of("test", ConfigPath, Path.Combine(root.FullName, "no-checkpoint"), "--work-dir", WorkDir).Failed();
+        Assert.StartsWith("error: No trainer checkpoint at", CliRun.Of("test", Path.Combine(root.FullName, "no-checkpoint")).Failed().Err);
         Assert.Contains("no-checkpoint", run.Err);
         Assert.False(Directory.Exists(Path.Combine(WorkDir, "checkpoints")));
     }

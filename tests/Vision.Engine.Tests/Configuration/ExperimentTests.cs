@@ -79,7 +79,7 @@ public sealed class ExperimentTests : IDisposable
         var sgd = Assert.IsType<SGD>(trainer.Optimizer);
         Assert.All(sgd.param_groups, g => Assert.Equal(0.05 * 0.25, g.lr, 12));
         Assert.All(sgd.param_groups, g => Assert.Equal(0.9, g["momentum"]));
-        var normCount = experiment.Model.named_parameters().Count(p => ParamGroupRules.is_norm_name(p.name));
+        var normCount = experiment.Model.named_parameters().Count(p => ParamGroupRules.IsNormName(p.name));
         Assert.Equal(normCount, sgd.param_groups.Where(g => g.weight_decay == 0).Sum(g => g.@params.Count));
         Assert.Equal(experiment.Model.parameters().Count() - normCount, sgd.param_groups.Where(g => g.weight_decay == 0.0005).Sum(g => g.@params.Count));
 
@@ -223,25 +223,27 @@ public sealed class ExperimentTests : IDisposable
             "train_dataloader:batch_sise=4",
             "train_dataloader:pipeline:0:type=RandomFlop",
             "model:depth=18",
-        ]);
-
-        var error = Assert.Throws<ConfigException>(() => Experiment.FromConfig(config, WorkDir));
-
-        Assert.Equal(
-            ["model:depth", "train_dataloader:batch_sise", "train_dataloader:pipeline:0:type", "trainer:clip_grad:max_nrom", "trainer:max_epoch"],
-            error.Errors.Select(e => e.Path).Order(StringComparer.Ordinal));
-        Assert.StartsWith("5 configuration errors:", error.Message);
-        Assert.Contains("trainer:clip_grad:max_nrom: unknown option 'max_nrom'", error.Message);
-
-        // The components built with the trainer (batch augment, evaluators, hooks) are reported together too.
-        var later = Config.FromFile(files.Write("configs/later.json", FullConfig()), [
+            "optim_wrapper:optimizer:momentun=0.9",
+            "param_scheduler:1:T_maks=3",
+            "batch_augment:type=Mixup",
             "batch_augment:mixup_alpah=0.8",
             "val_evaluator:0:topkk=1",
             "custom_hooks:0:decy=0.9",
         ]);
-        using var experiment = Experiment.FromConfig(later, WorkDir);
-        var componentErrors = Assert.Throws<ConfigException>(() => experiment.CreateTrainer());
-        Assert.Equal(["batch_augment", "val_evaluator:0", "custom_hooks:0"], componentErrors.Errors.Select(e => e.Path));
+
+        // The optimizer, schedulers, batch augment, evaluators and hooks are made later, with the trainer, but their
+        // mistakes are reported in the same run as the data, model and trainer ones.
+        var error = Assert.Throws<ConfigException>(() => Experiment.FromConfig(config, WorkDir));
+
+        Assert.Equal(
+            ["batch_augment", "custom_hooks:0", "model:depth", "optim_wrapper:optimizer", "param_scheduler:1", "train_dataloader:batch_sise",
+             "train_dataloader:pipeline:0:type", "trainer:clip_grad:max_nrom", "trainer:max_epoch", "val_evaluator:0"],
+            error.Errors.Select(e => e.Path).Order(StringComparer.Ordinal));
+        Assert.StartsWith("10 configuration errors:", error.Message);
+        Assert.Contains("trainer:clip_grad:max_nrom: unknown option 'max_nrom'", error.Message);
+        Assert.Contains("optim_wrapper:optimizer: SGD: unknown option 'momentun'", error.Message);
+        Assert.Contains("batch_augment: Mixup: unknown option 'mixup_alpah'", error.Message);
+        Assert.False(Directory.Exists(WorkDir));
     }
 
     [Fact]
@@ -254,13 +256,18 @@ public sealed class ExperimentTests : IDisposable
 
     [Theory]
     [InlineData("model:type=resnet9", "model: Unknown model 'resnet9'")]
-    [InlineData("model:depth=18", "model:depth: unknown model option 'depth'")]
+    [InlineData("model:depth=18", "model:depth: unknown option 'depth' of the model (options: type, num_classes, img_size, drop_rate, drop_path_rate, pretrained; architecture settings such as depth go under \"overrides\"")]
+    [InlineData("model:img_size=big", "model:img_size: 'big' is not an integer.")]
     [InlineData("train_dataloader:pipeline:0:type=RandomFlop", "train_dataloader:pipeline:0:type: unknown transform type 'RandomFlop'")]
     [InlineData("train_dataloader:batch_sise=4", "train_dataloader:batch_sise: unknown option 'batch_sise' of DataLoaderOptions")]
     [InlineData("train_dataloader:dataset:root=/nowhere", "train_dataloader:dataset: ImageFolder: ImageFolder: the dataset folder /nowhere does not exist.")]
-    [InlineData("trainer:max_epoch=3", "trainer:max_epoch: unknown option 'max_epoch' (options: max_epochs, max_iters, ")]
-    [InlineData("trainer:clip_grad:max_nrom=3", "trainer:clip_grad:max_nrom: unknown option 'max_nrom' (options: ")]
-    [InlineData("trainer:max_epochs=two", "trainer: ")]
+    [InlineData("trainer:max_epoch=3", "trainer:max_epoch: unknown option 'max_epoch' of TrainerOptions (options: max_epochs, max_iters, ")]
+    [InlineData("trainer:clip_grad:max_nrom=3", "trainer:clip_grad:max_nrom: unknown option 'max_nrom' of ClipGradOptions (options: ")]
+    [InlineData("trainer:max_epochs=two", "trainer:max_epochs: 'two' is not an integer.")]
+    [InlineData("optim_wrapper:optimizer:type=Adamx", "optim_wrapper:optimizer:type: unknown optimizer type 'Adamx'")]
+    [InlineData("optim_wrapper:optimizer:momentun=0.9", "optim_wrapper:optimizer: SGD: unknown option 'momentun'")]
+    [InlineData("param_scheduler:1:T_maks=3", "param_scheduler:1: CosineAnnealingLR: unknown option 'T_maks'")]
+    [InlineData("param_scheduler:0:convert_to_iter_based=yes", "param_scheduler:0:convert_to_iter_based: 'yes' is not true or false.")]
     public void MistakesAreReportedWithTheirPathBeforeAnythingRuns(string change, string expectedStart)
     {
         var path = files.Write("configs/quadrants.json", FullConfig());
@@ -270,9 +277,7 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Theory]
-    [InlineData("optim_wrapper:optimizer:type=Adamx", "optim_wrapper:optimizer:type: unknown optimizer type 'Adamx'")]
-    [InlineData("optim_wrapper:optimizer:momentun=0.9", "optim_wrapper:optimizer: SGD: unknown option 'momentun'")]
-    [InlineData("param_scheduler:1:T_maks=3", "param_scheduler:1: CosineAnnealingLR: unknown option 'T_maks'")]
+    [InlineData("optim_wrapper:optimizer:lr=-1", "optim_wrapper:optimizer: SGD: ")]
     [InlineData("custom_hooks:0:decay=2", "custom_hooks:0: EMAHook: ")]
     [InlineData("auto_scale_lr:base_batch_size=0", "auto_scale_lr:base_batch_size: auto_scale_lr needs a positive base_batch_size")]
     public void ComponentMistakesAreReportedWhenTheTrainerIsBuilt(string change, string expectedStart)

@@ -41,17 +41,17 @@ public sealed class ParamGroupRulesTests
         var frozen = torch.zeros([3]).DetachFromDisposeScope();
         var rules = new ParamGroupRules
         {
-            custom_keys = new Dictionary<string, CustomKey> { [".cls_token"] = new(decay_mult: 0), [".pos_embed"] = new(decay_mult: 0), ["head"] = new(lr_mult: 10) },
-            bias_decay_mult = 0,
-            norm_decay_mult = 0,
-            flat_decay_mult = 0,
-            layer_decay_rate = 0.5,
-            num_layers = 2,
+            CustomKeys = new Dictionary<string, CustomKey> { [".cls_token"] = new(DecayMult: 0), [".pos_embed"] = new(DecayMult: 0), ["head"] = new(LrMult: 10) },
+            BiasDecayMult = 0,
+            NormDecayMult = 0,
+            FlatDecayMult = 0,
+            LayerDecayRate = 0.5,
+            NumLayers = 2,
         };
-        var groups = rules.build([.. named, ("frozen", frozen)], Lr, Wd);
+        var groups = rules.Build([.. named, ("frozen", frozen)], Lr, Wd);
         var got = Assignments(named, groups);
 
-        // Layer ids: embeddings 0, blocks.N -> N + 1, the rest num_layers + 1 = 3; scale = 0.5^(3 - id).
+        // Layer ids: embeddings 0, blocks.N -> N + 1, the rest NumLayers + 1 = 3; scale = 0.5^(3 - id).
         var expected = new Dictionary<string, (double, double)>
         {
             ["cls_token"] = (Lr * 0.125, 0),
@@ -87,10 +87,10 @@ public sealed class ParamGroupRulesTests
     public void WithoutLayerDecayBiasAndNormRulesApplyAsInMMEngine()
     {
         var named = VitParams();
-        var rules = new ParamGroupRules { bias_lr_mult = 2, bias_decay_mult = 0.5, flat_decay_mult = 0.1 };
-        var got = Assignments(named, rules.build(named, Lr, Wd));
+        var rules = new ParamGroupRules { BiasLrMult = 2, BiasDecayMult = 0.5, FlatDecayMult = 0.1 };
+        var got = Assignments(named, rules.Build(named, Lr, Wd));
         Assert.Equal((Lr * 2, Wd * 0.5), got["blocks.0.attn.qkv.bias"]);
-        // Norm-layer biases are not "biases" for bias_lr_mult; without norm_decay_mult the bias decay rule still applies.
+        // Norm-layer biases are not "biases" for BiasLrMult; without NormDecayMult the bias decay rule still applies.
         Assert.Equal((Lr, Wd * 0.5), got["norm.bias"]);
         Assert.Equal((Lr, Wd * 0.1), got["norm.weight"]);
         Assert.Equal((Lr, Wd * 0.1), got["blocks.1.ls1.gamma"]);
@@ -104,35 +104,35 @@ public sealed class ParamGroupRulesTests
         var named = VitParams();
         var rules = new ParamGroupRules
         {
-            custom_keys = new Dictionary<string, CustomKey>
+            CustomKeys = new Dictionary<string, CustomKey>
             {
-                ["blocks"] = new(lr_mult: 2), ["blocks.0"] = new(lr_mult: 3), ["mlp"] = new(lr_mult: 5), ["fc1"] = new(lr_mult: 7),
+                ["blocks"] = new(LrMult: 2), ["blocks.0"] = new(LrMult: 3), ["mlp"] = new(LrMult: 5), ["fc1"] = new(LrMult: 7),
             },
         };
-        var got = Assignments(named, rules.build(named, Lr, Wd));
+        var got = Assignments(named, rules.Build(named, Lr, Wd));
         Assert.Equal(Lr * 3, got["blocks.0.attn.qkv.weight"].Lr);
         Assert.Equal(Lr * 2, got["blocks.1.ls1.gamma"].Lr);
         Assert.Equal(Lr * 2, got["blocks.1.mlp.fc1.weight"].Lr);
         Assert.Equal(Lr, got["norm.weight"].Lr);
 
-        var tie = new ParamGroupRules { custom_keys = new Dictionary<string, CustomKey> { ["mlp"] = new(lr_mult: 5), ["fc1"] = new(lr_mult: 7) } };
-        Assert.Equal(Lr * 7, Assignments(named, tie.build(named, Lr, Wd))["blocks.1.mlp.fc1.weight"].Lr);
+        var tie = new ParamGroupRules { CustomKeys = new Dictionary<string, CustomKey> { ["mlp"] = new(LrMult: 5), ["fc1"] = new(LrMult: 7) } };
+        Assert.Equal(Lr * 7, Assignments(named, tie.Build(named, Lr, Wd))["blocks.1.mlp.fc1.weight"].Lr);
     }
 
     [Fact]
     public void NormParametersComeFromTheGivenSetOrTheNameHeuristic()
     {
-        Assert.True(ParamGroupRules.is_norm_name("layer1.0.bn1.weight"));
-        Assert.True(ParamGroupRules.is_norm_name("blocks.3.norm2.bias"));
-        Assert.True(ParamGroupRules.is_norm_name("fc_norm.weight"));
-        Assert.True(ParamGroupRules.is_norm_name("stages.0.LayerNorm.weight"));
-        Assert.False(ParamGroupRules.is_norm_name("layer1.0.downsample.1.weight"));
-        Assert.False(ParamGroupRules.is_norm_name("conv1.weight"));
-        Assert.False(ParamGroupRules.is_norm_name("bias"));
+        Assert.True(ParamGroupRules.IsNormName("layer1.0.bn1.weight"));
+        Assert.True(ParamGroupRules.IsNormName("blocks.3.norm2.bias"));
+        Assert.True(ParamGroupRules.IsNormName("fc_norm.weight"));
+        Assert.True(ParamGroupRules.IsNormName("stages.0.LayerNorm.weight"));
+        Assert.False(ParamGroupRules.IsNormName("layer1.0.downsample.1.weight"));
+        Assert.False(ParamGroupRules.IsNormName("conv1.weight"));
+        Assert.False(ParamGroupRules.IsNormName("bias"));
 
         var named = VitParams();
-        var rules = new ParamGroupRules { norm_decay_mult = 0, norm_params = new HashSet<string> { "head.weight" } };
-        var got = Assignments(named, rules.build(named, Lr, Wd));
+        var rules = new ParamGroupRules { NormDecayMult = 0, NormParams = new HashSet<string> { "head.weight" } };
+        var got = Assignments(named, rules.Build(named, Lr, Wd));
         Assert.Equal(0, got["head.weight"].Wd);
         Assert.Equal(Wd, got["norm.weight"].Wd);
     }
@@ -140,12 +140,12 @@ public sealed class ParamGroupRulesTests
     [Fact]
     public void VitLayerIdFollowsMMPreTrain()
     {
-        Assert.Equal(0, ParamGroupRules.vit_layer_id("backbone.cls_token", 12));
-        Assert.Equal(0, ParamGroupRules.vit_layer_id("patch_embed.projection.weight", 12));
-        Assert.Equal(1, ParamGroupRules.vit_layer_id("blocks.0.attn.proj.weight", 12));
-        Assert.Equal(12, ParamGroupRules.vit_layer_id("backbone.layers.11.ffn.layers.0.0.weight", 12));
-        Assert.Equal(13, ParamGroupRules.vit_layer_id("head.fc.weight", 12));
-        Assert.Equal(13, ParamGroupRules.vit_layer_id("backbone.ln1.weight", 12));
+        Assert.Equal(0, ParamGroupRules.VitLayerId("backbone.cls_token", 12));
+        Assert.Equal(0, ParamGroupRules.VitLayerId("patch_embed.projection.weight", 12));
+        Assert.Equal(1, ParamGroupRules.VitLayerId("blocks.0.attn.proj.weight", 12));
+        Assert.Equal(12, ParamGroupRules.VitLayerId("backbone.layers.11.ffn.layers.0.0.weight", 12));
+        Assert.Equal(13, ParamGroupRules.VitLayerId("head.fc.weight", 12));
+        Assert.Equal(13, ParamGroupRules.VitLayerId("backbone.ln1.weight", 12));
     }
 
     [Fact]
@@ -153,20 +153,20 @@ public sealed class ParamGroupRulesTests
     {
         var named = VitParams();
         Assert.Equal("bias_decay_mult must be >= 0, got -1",
-            Assert.Throws<ArgumentException>(() => new ParamGroupRules { bias_decay_mult = -1 }.build(named, Lr, Wd)).Message);
+            Assert.Throws<ArgumentException>(() => new ParamGroupRules { BiasDecayMult = -1 }.Build(named, Lr, Wd)).Message);
         Assert.Equal("custom_keys['head'].lr_mult must be >= 0, got -2",
-            Assert.Throws<ArgumentException>(() => new ParamGroupRules { custom_keys = new Dictionary<string, CustomKey> { ["head"] = new(lr_mult: -2) } }.build(named, Lr, Wd)).Message);
+            Assert.Throws<ArgumentException>(() => new ParamGroupRules { CustomKeys = new Dictionary<string, CustomKey> { ["head"] = new(LrMult: -2) } }.Build(named, Lr, Wd)).Message);
         Assert.Contains("num_layers is required",
-            Assert.Throws<ArgumentException>(() => new ParamGroupRules { layer_decay_rate = 0.65 }.build(named, Lr, Wd)).Message);
+            Assert.Throws<ArgumentException>(() => new ParamGroupRules { LayerDecayRate = 0.65 }.Build(named, Lr, Wd)).Message);
         Assert.Contains("outside [0, num_layers + 1 = 3]",
-            Assert.Throws<InvalidOperationException>(() => new ParamGroupRules { layer_decay_rate = 0.65, num_layers = 2, get_layer_id = _ => 7 }.build(named, Lr, Wd)).Message);
+            Assert.Throws<InvalidOperationException>(() => new ParamGroupRules { LayerDecayRate = 0.65, NumLayers = 2, GetLayerId = _ => 7 }.Build(named, Lr, Wd)).Message);
     }
 
     [Fact]
     public void AutoScaleLrIsLinearInTheBatchSize()
     {
-        Assert.Equal(0.025, AutoScaleLr.scale(0.1, base_batch_size: 256, real_batch_size: 64), 15);
-        Assert.Equal(0.4, AutoScaleLr.scale(0.1, base_batch_size: 256, real_batch_size: 1024), 15);
-        Assert.Equal("base_batch_size must be > 0, got 0", Assert.Throws<ArgumentException>(() => AutoScaleLr.scale(0.1, 0, 64)).Message);
+        Assert.Equal(0.025, AutoScaleLr.Scale(0.1, baseBatchSize: 256, realBatchSize: 64), 15);
+        Assert.Equal(0.4, AutoScaleLr.Scale(0.1, baseBatchSize: 256, realBatchSize: 1024), 15);
+        Assert.Equal("base_batch_size must be > 0, got 0", Assert.Throws<ArgumentException>(() => AutoScaleLr.Scale(0.1, 0, 64)).Message);
     }
 }

@@ -17,7 +17,7 @@ namespace Vision.Models.Backbones;
 /// and with <c>zero_init_residual</c> the last BatchNorm weight of every block 0 (each block then starts as the
 /// identity). Stage <c>i</c> outputs 64·2^i·expansion channels at stride 4·2^i.
 /// </remarks>
-public sealed class ResNet : Backbone
+public sealed class ResNet : Backbone, IModelFamily
 {
     // depth → (bottleneck blocks?, blocks per stage), as torchvision's resnet18…resnet152.
     private static readonly SortedDictionary<int, (bool Bottleneck, int[] Blocks)> ArchSettings = new()
@@ -92,11 +92,7 @@ public sealed class ResNet : Backbone
         }
 
         InitWeights(zero_init_residual);
-        foreach (var module in FrozenModules())
-        {
-            module.requires_grad_(false);
-            module.eval();
-        }
+        FreezeStages();
     }
 
     /// <summary>The depth (18, 34, 50, 101 or 152).</summary>
@@ -110,17 +106,6 @@ public sealed class ResNet : Backbone
 
     /// <inheritdoc />
     public override IReadOnlyList<long> out_channels => out_indices.Select(i => stageChannels[i]).ToArray();
-
-    /// <summary>Sets the mode as the base does, but keeps frozen stages in eval mode so their BatchNorm statistics stay fixed.</summary>
-    public override Module train(bool mode = true)
-    {
-        base.train(mode);
-        foreach (var module in FrozenModules())
-        {
-            module.eval();
-        }
-        return this;
-    }
 
     /// <inheritdoc />
     public override Tensor[] forward(Tensor input)
@@ -154,7 +139,8 @@ public sealed class ResNet : Backbone
         return residual.add_(shortcut).relu_();
     }
 
-    private IEnumerable<Module> FrozenModules()
+    /// <inheritdoc />
+    protected override IEnumerable<Module> FrozenModules()
     {
         if (frozen_stages < 0)
         {
@@ -208,7 +194,7 @@ public sealed class ResNet : Backbone
     /// <c>out_indices</c> (e.g. "0,1,2,3"), <c>frozen_stages</c>, <c>zero_init_residual</c>, <c>in_channels</c>.
     /// torchvision/timm checkpoints load with <see cref="KeyMaps.TorchvisionResNet"/>.
     /// </summary>
-    internal static void RegisterModels()
+    static void IModelFamily.RegisterModels()
     {
         foreach (var depth in ArchSettings.Keys)
         {

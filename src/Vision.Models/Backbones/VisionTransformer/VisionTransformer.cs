@@ -28,7 +28,7 @@ namespace Vision.Models.Backbones;
 /// 0..k-1 (and the final norm when k is the depth), as MMPreTrain does.
 /// </para>
 /// </remarks>
-public sealed class VisionTransformer : Backbone, IAdaptsPretrainedWeights
+public sealed class VisionTransformer : Backbone, IModelFamily, IAdaptsPretrainedWeights
 {
     // timm/DeiT widths: (embed, depth, heads, mlp). 'small' is DeiT-S (384 wide), not MMPreTrain's older 768-wide 'small'.
     private static readonly Dictionary<string, (long Embed, int Depth, long Heads, long Mlp)> Archs = new()
@@ -83,7 +83,7 @@ public sealed class VisionTransformer : Backbone, IAdaptsPretrainedWeights
         // A near-zero class token starts as "no content": its feature is built by attention alone.
         init.normal_(cls_token, std: 1e-6);
         TimmInit.TruncNormalLinears(this);
-        Freeze();
+        FreezeStages();
     }
 
     // Checked before the base constructor, whose out_indices check would otherwise report an empty model confusingly.
@@ -121,7 +121,7 @@ public sealed class VisionTransformer : Backbone, IAdaptsPretrainedWeights
     ];
 
     /// <summary>Registers the published ViTs; timm checkpoints load through <see cref="KeyMaps.TimmViT"/>.</summary>
-    internal static void RegisterModels()
+    static void IModelFamily.RegisterModels()
     {
         foreach (var (name, arch, patch, alias) in Published)
         {
@@ -270,18 +270,8 @@ public sealed class VisionTransformer : Backbone, IAdaptsPretrainedWeights
         return outputs.Select(o => o.MoveToOuterDisposeScope()).ToArray();
     }
 
-    /// <summary>Sets the mode; frozen parts stay in evaluation mode so their dropout and stochastic depth stay off.</summary>
-    public override Module train(bool mode = true)
-    {
-        base.train(mode);
-        foreach (var module in FrozenModules())
-        {
-            module.eval();
-        }
-        return this;
-    }
-
-    private IEnumerable<Module> FrozenModules()
+    /// <inheritdoc />
+    protected override IEnumerable<Module> FrozenModules()
     {
         if (frozen_stages < 0)
         {
@@ -299,18 +289,6 @@ public sealed class VisionTransformer : Backbone, IAdaptsPretrainedWeights
         }
     }
 
-    private void Freeze()
-    {
-        if (frozen_stages < 0)
-        {
-            return;
-        }
-        cls_token.requires_grad = false;
-        pos_embed.requires_grad = false;
-        foreach (var module in FrozenModules())
-        {
-            module.requires_grad_(false);
-        }
-        train(training);
-    }
+    /// <inheritdoc />
+    protected override IEnumerable<Tensor> FrozenParameters() => frozen_stages < 0 ? [] : [cls_token, pos_embed];
 }

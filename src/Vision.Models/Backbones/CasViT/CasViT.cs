@@ -20,7 +20,7 @@ namespace Vision.Models.Backbones;
 /// <see cref="Backbone.frozen_stages"/> is its blocks together with the downsampler that leads into it; freezing any
 /// stage also freezes the stem.
 /// </remarks>
-public sealed class CasViT : Backbone
+public sealed class CasViT : Backbone, IModelFamily
 {
     private static readonly Dictionary<string, (int[] Depths, long[] Widths)> Archs = new()
     {
@@ -68,7 +68,7 @@ public sealed class CasViT : Backbone
             network.append(new Sequential(rates[first..(first + depths[i])].Select(rate => new AdditiveBlock(width, mlp_ratio, drop_rate, rate))));
             first += depths[i];
         }
-        Freeze();
+        FreezeStages();
     }
 
     // Checked before the base constructor, which validates out_indices against the stage count.
@@ -87,7 +87,7 @@ public sealed class CasViT : Backbone
     /// Registers cas-vit-xs/s/m/t (aliases rcvit_xs…). Official checkpoints (weights under "model", converted to
     /// safetensors) load through <see cref="OfficialKeyMap"/>. Override "distillation" = true adds the dist_head.
     /// </summary>
-    internal static void RegisterModels()
+    static void IModelFamily.RegisterModels()
     {
         foreach (var arch in new[] { "xs", "s", "m", "t" })
         {
@@ -189,26 +189,7 @@ public sealed class CasViT : Backbone
     private IEnumerable<Module<Tensor, Tensor>> StageModules(int stage) =>
         stage == 0 ? [network[0]] : [network[2 * stage - 1], network[2 * stage]];
 
-    /// <summary>Sets the mode; frozen parts stay in evaluation mode so their BatchNorm statistics stay fixed.</summary>
-    public override Module train(bool mode = true)
-    {
-        base.train(mode);
-        foreach (var module in FrozenModules())
-        {
-            module.eval();
-        }
-        return this;
-    }
-
-    private IEnumerable<Module> FrozenModules() =>
+    /// <inheritdoc />
+    protected override IEnumerable<Module> FrozenModules() =>
         frozen_stages < 0 ? [] : Enumerable.Range(0, frozen_stages).SelectMany(StageModules).Prepend(patch_embed);
-
-    private void Freeze()
-    {
-        foreach (var module in FrozenModules())
-        {
-            module.requires_grad_(false);
-        }
-        train(training);
-    }
 }
