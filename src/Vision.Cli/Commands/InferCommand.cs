@@ -5,6 +5,8 @@ using System.Text.Json;
 using Vision.Cli.Inference;
 using Vision.Cli.Output;
 using Vision.Data.Image;
+using Vision.Engine.Checkpoints;
+using Vision.Engine.Hooks;
 using Vision.Engine.Inference;
 using Vision.Models.Registry;
 using Vision.Models.Weights;
@@ -58,7 +60,8 @@ public static class InferCommand
         var topk = new Option<int>("--topk") { Description = "Also list the k most probable classes of each image.", DefaultValueFactory = _ => 1 }.MustBePositive();
         var json = new Option<string>("--json") { Description = "Also write every result (with all class scores) as JSON to this file; '-' prints only the JSON." };
         var device = new Option<string>("--device") { Description = "Where the model runs: cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
-        var ema = new Option<bool>("--ema") { Description = "Use the EMA weights of a trainer checkpoint (trained with the EMA hook)." };
+        var ema = new Option<bool>("--ema") { Description = "Use the EMA weights of a trainer checkpoint (trained with the EMA hook); by default a checkpoint's weights are those its validation evaluated." };
+        var raw = new Option<bool>("--raw") { Description = "Use the raw (not EMA-averaged) weights of a trainer checkpoint." };
         var threads = new Option<int>("--threads") { Description = "Intra-op threads for the model's kernels; default one per physical core, or OMP_NUM_THREADS." }.MustBePositive();
         var modelOptions = new Option<string[]>("--model-option")
         {
@@ -67,7 +70,7 @@ public static class InferCommand
 
         var command = new Command("infer", "Classify images with a trained model.")
         {
-            inputs, model, config, checkpoint, classes, numClasses, imageSize, resize, crop, mean, std, grayscale, batchSize, topk, json, device, ema, threads, modelOptions,
+            inputs, model, config, checkpoint, classes, numClasses, imageSize, resize, crop, mean, std, grayscale, batchSize, topk, json, device, ema, raw, threads, modelOptions,
         };
         command.SetAction(result =>
         {
@@ -81,10 +84,17 @@ public static class InferCommand
                     throw new ArgumentException($"{string.Join(", ", given)} describe the model, which without --model or --config comes from the checkpoint; give --model or --config to set them.");
                 }
                 var where = Device.Parse(result.GetRequiredValue(device));
-                var inferencer = ImageClassificationInferencer.FromCheckpoint(result.GetRequiredValue(checkpoint), result.GetValue(batchSize), where, result.GetValue(ema));
+                if (result.GetValue(ema) && result.GetValue(raw))
+                {
+                    throw new ArgumentException("--ema and --raw exclude each other.");
+                }
+                var path = result.GetRequiredValue(checkpoint);
+                var useEma = result.GetValue(ema) ? true : result.GetValue(raw) ? false : EMAHook.ValidatedWithEma(FileCheckpointStore.ReadMeta(FileCheckpointStore.Locate(path)));
+                var inferencer = ImageClassificationInferencer.FromCheckpoint(path, result.GetValue(batchSize), where, useEma);
                 using var owned = inferencer.Model;
                 var name = ((Vision.Models.ImageClassifier)inferencer.Model).pretrained_cfg?.Architecture ?? "model";
-                return Report(inferencer, result.GetRequiredValue(inputs), $"{name} from {result.GetRequiredValue(checkpoint)}", result.GetValue(topk), result.GetValue(json), result.InvocationConfiguration.Output);
+                var weights = useEma ? "EMA weights" : "raw weights";
+                return Report(inferencer, result.GetRequiredValue(inputs), $"{name} ({weights}) from {path}", result.GetValue(topk), result.GetValue(json), result.InvocationConfiguration.Output);
             }
             var trained = result.GetValue(config) is { } configPath ? TrainingDefaults.Read(configPath) : null;
             // An option with a default has an implicit result when not typed; only a typed value beats the config.

@@ -41,15 +41,33 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
     public int LoadOrResume()
     {
         var options = trainer.Options;
+        if (options.Resume is "auto")
+        {
+            foreach (var candidate in store.FindResumable())
+            {
+                Checkpoint checkpoint;
+                try
+                {
+                    checkpoint = store.Load(candidate);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException)
+                {
+                    // A checkpoint damaged by a crash or a full disk: the one before it still resumes the run.
+                    trainer.Logger.LogWarning("Cannot resume from '{Checkpoint}' ({Reason}); trying the checkpoint before it.", candidate, e.Message);
+                    continue;
+                }
+                using (checkpoint)
+                {
+                    return Resume(checkpoint);
+                }
+            }
+            trainer.Info($"resume = \"auto\" found no checkpoint in '{store.Root}'; training from scratch.");
+            return 0;
+        }
         if (options.Resume is { } resume)
         {
-            var location = resume == "auto" ? store.FindLatest() : resume;
-            if (location is null)
-            {
-                trainer.Info($"resume = \"auto\" found no checkpoint in '{store.Root}'; training from scratch.");
-                return 0;
-            }
-            return Resume(location);
+            using var checkpoint = store.Load(resume);
+            return Resume(checkpoint);
         }
         if (options.LoadFrom is { } weights)
         {
@@ -106,7 +124,8 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
         void Log(string line) => trainer.Info($"{label}: {line}");
         if (Directory.Exists(path))
         {
-            using var checkpoint = store.Load(path);
+            // A checkpoint folder, or a checkpoint root or work dir standing for its latest checkpoint.
+            using var checkpoint = store.Load(FileCheckpointStore.Locate(path));
             var result = WeightLoader.Load(trainer.Model, checkpoint.WithPrefix(Checkpoint.ModelPrefix), policy, path, log: Log);
             trainer.CallHooks(h => h.AfterLoadCheckpoint(trainer, checkpoint));
             return result;
@@ -141,6 +160,7 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
         Config = JsonSerializer.SerializeToNode(trainer.Options, FileCheckpointStore.JsonOptions) as JsonObject,
         Model = ModelMetadataWithPreprocessing(),
         RunConfig = trainer.RunConfig?.DeepClone().AsObject(),
+        ValidationPending = trainer.ValidationPending,
     };
 
     // A model built in code carries what the registry knows (architecture, classes, size); the trainer adds how it
@@ -164,9 +184,9 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
     private static double[]? PerChannel(double[]? values, int channels) =>
         values is [var single] ? Enumerable.Repeat(single, channels).ToArray() : values;
 
-    private int Resume(string location)
+    private int Resume(Checkpoint checkpoint)
     {
-        using var checkpoint = store.Load(location);
+        var location = checkpoint.Location ?? "(checkpoint)";
         var meta = checkpoint.Meta;
         var schedulers = trainer.Schedulers;
         if (meta.WeightsOnly)
@@ -206,7 +226,7 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
             trainer.Logger.LogWarning("The checkpoint's training loader had seed {Saved} but this one has {Current}: the remaining batches will differ from the original run's.",
                 meta.LoaderSeed, loaderSeed);
         }
-        trainer.RestoreProgress(meta.Epoch, meta.Iter, meta.OptimizerSteps, meta.Metrics);
+        trainer.RestoreProgress(meta.Epoch, meta.Iter, meta.OptimizerSteps, meta.Metrics, meta.ValidationPending);
         Latest = checkpoint.Location;
         safePoint = new ResumePoint(meta.Epoch, meta.BatchesConsumed, meta.Iter, meta.OptimizerSteps,
             meta.RngState ?? Capture(meta.Epoch, meta.BatchesConsumed, meta.Iter).RngState);
@@ -248,7 +268,8 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
         void Log(string line) => trainer.Info($"load_from: {line}");
         if (Directory.Exists(path))
         {
-            using var checkpoint = store.Load(path);
+            // A checkpoint folder, or a checkpoint root or work dir standing for its latest checkpoint.
+            using var checkpoint = store.Load(FileCheckpointStore.Locate(path));
             WeightLoader.Load(trainer.Model, checkpoint.WithPrefix(Checkpoint.ModelPrefix), policy, path, log: Log);
         }
         else

@@ -45,6 +45,12 @@ public sealed class CheckpointMeta
     /// </summary>
     public bool WeightsOnly { get; set; }
 
+    /// <summary>
+    /// True when the checkpoint was written after training that is due a validation but before that validation
+    /// ended (an interrupt or recovery checkpoint); resuming from it validates first, as the original run would have.
+    /// </summary>
+    public bool ValidationPending { get; set; }
+
     /// <summary>The parameter schedulers' state, in registration order.</summary>
     public List<ParamSchedulerStateDict> Schedulers { get; set; } = [];
 

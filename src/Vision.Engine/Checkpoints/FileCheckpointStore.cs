@@ -32,6 +32,7 @@ public class FileCheckpointStore : ICheckpointStore
 
     private const string TempPrefix = ".tmp-";
     private const string ReplacedPrefix = ".old-";
+    private const string DeletingPrefix = ".deleting-";
 
     /// <summary>The JSON settings of <see cref="StateFile"/>: snake_case keys, indented, non-finite numbers as "NaN"/"Infinity".</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
@@ -199,8 +200,26 @@ public class FileCheckpointStore : ICheckpointStore
         var folder = Path.Combine(Root, name);
         if (Directory.Exists(folder))
         {
-            Directory.Delete(folder, recursive: true);
+            // Renamed first, so a prune interrupted half-way never leaves a half-deleted checkpoint under its name.
+            var doomed = Path.Combine(Root, $"{DeletingPrefix}{name}-{Guid.NewGuid():N}");
+            Directory.Move(folder, doomed);
+            Directory.Delete(doomed, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The complete checkpoints a run can resume from, most advanced first (the <see cref="LatestFile"/> pointer's
+    /// first); weights-only and unreadable ones are left out, so a damaged newest checkpoint falls back to the one before.
+    /// </summary>
+    public IReadOnlyList<string> FindResumable()
+    {
+        var latest = FindLatest();
+        var others = List()
+            .Select(n => (Folder: Path.Combine(Root, n), Meta: TryReadMeta(Path.Combine(Root, n))))
+            .Where(c => c.Meta is { WeightsOnly: false } && c.Folder != latest)
+            .OrderByDescending(c => c.Meta!.Iter).ThenByDescending(c => c.Meta!.OptimizerSteps).ThenByDescending(c => c.Meta!.SavedAt)
+            .Select(c => c.Folder);
+        return latest is null ? [.. others] : [latest, .. others];
     }
 
     /// <summary>
@@ -228,9 +247,17 @@ public class FileCheckpointStore : ICheckpointStore
     /// <summary>Reads the meta data of the checkpoint folder <paramref name="folder"/>.</summary>
     public static CheckpointMeta ReadMeta(string folder)
     {
-        using var stream = File.OpenRead(Path.Combine(folder, StateFile));
-        return JsonSerializer.Deserialize<CheckpointMeta>(stream, JsonOptions)
-            ?? throw new InvalidDataException($"'{Path.Combine(folder, StateFile)}' holds no checkpoint state.");
+        var path = Path.Combine(folder, StateFile);
+        using var stream = File.OpenRead(path);
+        try
+        {
+            return JsonSerializer.Deserialize<CheckpointMeta>(stream, JsonOptions)
+                ?? throw new InvalidDataException($"'{path}' holds no checkpoint state.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{path}' is not a readable checkpoint state: {e.Message}", e);
+        }
     }
 
     private static CheckpointMeta? TryReadMeta(string folder)
@@ -248,14 +275,14 @@ public class FileCheckpointStore : ICheckpointStore
     private static bool IsComplete(string folder) =>
         File.Exists(Path.Combine(folder, TensorsFile)) && File.Exists(Path.Combine(folder, StateFile));
 
-    // Temporary folders of interrupted saves are deleted; a checkpoint moved aside for replacement whose
+    // Temporary folders of interrupted saves and deletions are deleted; a checkpoint moved aside for replacement whose
     // replacement never arrived is moved back, since it is the only complete copy.
     private void RemoveLeftovers()
     {
         foreach (var entry in Directory.EnumerateFileSystemEntries(Root))
         {
             var entryName = Path.GetFileName(entry);
-            if (entryName.StartsWith(TempPrefix, StringComparison.Ordinal))
+            if (entryName.StartsWith(TempPrefix, StringComparison.Ordinal) || entryName.StartsWith(DeletingPrefix, StringComparison.Ordinal))
             {
                 DeleteEntry(entry);
             }

@@ -22,6 +22,9 @@ public interface ICheckpointStore
     /// <summary>The location of the newest complete checkpoint, or null when there is none.</summary>
     string? FindLatest();
 
+    /// <summary>The checkpoints a run can resume from, most advanced first; a store that cannot tell lists only <see cref="FindLatest"/>.</summary>
+    IReadOnlyList<string> FindResumable() => FindLatest() is { } latest ? [latest] : [];
+
     /// <summary>The names of the complete checkpoints.</summary>
     IReadOnlyList<string> List();
 

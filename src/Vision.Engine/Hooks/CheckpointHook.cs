@@ -39,6 +39,7 @@ public sealed partial class CheckpointHook : Hook
     private long bytesWritten;
     private long nextSave;
     private long nextRecovery;
+    private (string Name, Regex Kind, int? Keep)? deferred;
 
     /// <summary>Creates the hook; null <paramref name="options"/> uses the trainer's <see cref="TrainerOptions.Checkpoint"/>.</summary>
     public CheckpointHook(CheckpointOptions? options = null) : base(HookPriority.VeryLow) => configured = options;
@@ -59,6 +60,12 @@ public sealed partial class CheckpointHook : Hook
         byEpoch = options.ByEpoch ?? !trainer.IsIterBased;
         nextSave = NextMultiple(trainer.Iter, options.Interval);
         nextRecovery = NextMultiple(trainer.Iter, options.RecoveryInterval);
+        if (trainer.ValidationPending && PeriodicName(trainer, byEpoch ? trainer.Epoch : trainer.Iter) is { } name)
+        {
+            // Resumed from a checkpoint written before its validation ended: the periodic checkpoint due here
+            // follows the validation that is about to run, as in the interrupted run.
+            deferred = (name, PeriodicPattern(), null);
+        }
     }
 
     /// <inheritdoc/>
@@ -72,7 +79,7 @@ public sealed partial class CheckpointHook : Hook
         var saved = false;
         if (!byEpoch && options.Interval > 0 && done >= nextSave)
         {
-            Save(trainer, $"iter_{done}", PeriodicPattern());
+            SaveAfterValidation(trainer, $"iter_{done}", PeriodicPattern());
             nextSave = NextMultiple(done, options.Interval);
             saved = true;
         }
@@ -81,7 +88,7 @@ public sealed partial class CheckpointHook : Hook
             // A periodic checkpoint of the same state already serves for recovery.
             if (!saved)
             {
-                Save(trainer, $"recovery_iter_{done}", RecoveryName(), RecoveryCheckpointsKept);
+                SaveAfterValidation(trainer, $"recovery_iter_{done}", RecoveryName(), RecoveryCheckpointsKept);
             }
             nextRecovery = NextMultiple(done, options.RecoveryInterval);
         }
@@ -90,16 +97,55 @@ public sealed partial class CheckpointHook : Hook
     /// <inheritdoc/>
     public override void AfterTrainEpoch(Trainer trainer)
     {
-        var done = trainer.Epoch + 1;
-        var last = !trainer.IsIterBased && done == trainer.Options.MaxEpochs;
-        if (byEpoch && options.Interval > 0 && (done % options.Interval == 0 || (last && options.SaveLast)))
+        if (byEpoch && PeriodicName(trainer, trainer.Epoch + 1) is { } name)
         {
-            Save(trainer, $"epoch_{done}", PeriodicPattern());
+            SaveAfterValidation(trainer, name, PeriodicPattern());
         }
     }
 
+    // The periodic checkpoint due after `done` epochs (epoch-based) or iterations, or null.
+    private string? PeriodicName(Trainer trainer, long done)
+    {
+        if (options.Interval <= 0)
+        {
+            return null;
+        }
+        if (byEpoch)
+        {
+            var last = !trainer.IsIterBased && done == trainer.Options.MaxEpochs;
+            return done % options.Interval == 0 || (last && options.SaveLast) ? $"epoch_{done}" : null;
+        }
+        return done % options.Interval == 0 ? $"iter_{done}" : null;
+    }
+
     /// <inheritdoc/>
-    public override void AfterValEpoch(Trainer trainer, IReadOnlyDictionary<string, double> metrics)
+    public override void AfterValEpoch(Trainer trainer, IReadOnlyDictionary<string, double> metrics) => SaveBest(trainer, metrics);
+
+    /// <inheritdoc/>
+    public override void AfterVal(Trainer trainer)
+    {
+        if (deferred is { } save)
+        {
+            deferred = null;
+            Save(trainer, save.Name, save.Kind, save.Keep);
+        }
+    }
+
+    // A checkpoint of training that is due a validation is written once that validation has ended, so it holds the
+    // validation's metrics and best-checkpoint state: resuming from it never skips or repeats a validation.
+    private void SaveAfterValidation(Trainer trainer, string name, Regex kind, int? keep = null)
+    {
+        if (trainer.ValidationPending)
+        {
+            deferred = (name, kind, keep);
+        }
+        else
+        {
+            Save(trainer, name, kind, keep);
+        }
+    }
+
+    private void SaveBest(Trainer trainer, IReadOnlyDictionary<string, double> metrics)
     {
         if (options.SaveBest is not { } wanted || metrics.Count == 0)
         {

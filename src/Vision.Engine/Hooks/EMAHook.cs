@@ -18,6 +18,17 @@ public sealed class EMAHook : Hook, IDisposable
     /// <summary>The prefix of the averaged tensors in checkpoints.</summary>
     public const string TensorPrefix = "ema.";
 
+    /// <summary>The key of the hook's checkpoint state that says whether validation evaluated the averaged weights.</summary>
+    public const string ValidatedWithEmaKey = "validate_with_ema";
+
+    /// <summary>Whether a checkpoint's validation evaluated the EMA weights (so inference should use them by default).</summary>
+    public static bool ValidatedWithEma(CheckpointMeta meta)
+    {
+        ArgumentNullException.ThrowIfNull(meta);
+        return meta.Hooks.TryGetValue(nameof(EMAHook), out var node) && node is JsonObject state
+            && state[ValidatedWithEmaKey]?.GetValue<bool>() == true;
+    }
+
     private readonly double decay;
     private readonly EmaDecay schedule;
     private readonly double tau;
@@ -27,12 +38,13 @@ public sealed class EMAHook : Hook, IDisposable
 
     /// <summary>Creates the hook.</summary>
     /// <param name="decay">The (final) decay, e.g. 0.9998 (timm) or 0.9999 (YOLOv5).</param>
-    /// <param name="schedule">How the decay warms up.</param>
+    /// <param name="schedule">How the decay warms up; by default YOLOv5's ramp <c>decay * (1 - exp(-updates / tau))</c>, so a
+    /// short run's average is not dominated by the random initial weights.</param>
     /// <param name="tau">YOLOv5's ramp length in updates, for <see cref="EmaDecay.Tau"/>.</param>
     /// <param name="validateWithEma">Run validation and test on the averaged weights.</param>
     /// <param name="updateBuffers">Average floating-point buffers too instead of copying them.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="decay"/> is not in [0, 1) or <paramref name="tau"/> is not positive.</exception>
-    public EMAHook(double decay = 0.9998, EmaDecay schedule = EmaDecay.Constant, double tau = 2000, bool validateWithEma = true, bool updateBuffers = false)
+    public EMAHook(double decay = 0.9998, EmaDecay schedule = EmaDecay.Tau, double tau = 2000, bool validateWithEma = true, bool updateBuffers = false)
         : base(HookPriority.AboveNormal)
     {
         if (!(decay >= 0 && decay < 1))
@@ -111,7 +123,7 @@ public sealed class EMAHook : Hook, IDisposable
         {
             checkpoint.Tensors[TensorPrefix + key] = average.detach();
         }
-        checkpoint.Meta.Hooks[nameof(EMAHook)] = new JsonObject { ["updates"] = Updates };
+        checkpoint.Meta.Hooks[nameof(EMAHook)] = new JsonObject { ["updates"] = Updates, [ValidatedWithEmaKey] = validateWithEma };
     }
 
     /// <inheritdoc/>
@@ -171,6 +183,17 @@ public sealed class EMAHook : Hook, IDisposable
             entries.Add((key, tensor, tensor.detach().clone().DetachFromDisposeScope(), averaged));
         }
     }
+
+    /// <inheritdoc/>
+    public override void BeforeVal(Trainer trainer) => SayWhichWeights(trainer, "validation");
+
+    /// <inheritdoc/>
+    public override void BeforeTest(Trainer trainer) => SayWhichWeights(trainer, "test");
+
+    private void SayWhichWeights(Trainer trainer, string pass) =>
+        trainer.Info(validateWithEma
+            ? $"The {pass} evaluates the EMA weights ({Updates} updates, decay now {Decay(Math.Max(Updates - 1, 0)):0.######})."
+            : $"The {pass} evaluates the raw weights (EMA kept but validate_with_ema is off).");
 
     private void SwapIfValidating(Trainer trainer)
     {

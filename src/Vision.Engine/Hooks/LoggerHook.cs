@@ -46,6 +46,19 @@ public sealed class LoggerHook : Hook
     }
 
     /// <inheritdoc/>
+    public override void BeforeTrain(Trainer trainer)
+    {
+        // A resumed run does again what followed its checkpoint: drop what the interrupted attempt logged of it.
+        if (trainer.Iter > 0 && trainer.Distributed.IsMainProcess && Directory.Exists(trainer.LogDir))
+        {
+            foreach (var writer in writers)
+            {
+                writer.DiscardAfter(trainer.LogDir, trainer.Iter, trainer.ValidationPending);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
     public override void AfterTrainIter(Trainer trainer, int batchIndex, Batch batch, TrainStepOutput output)
     {
         var interval = configuredInterval ?? trainer.Options.LogInterval;

@@ -12,7 +12,7 @@ namespace Vision.Engine.Inference;
 // run's evaluation pipeline and normalisation, so inference preprocesses exactly as validation did.
 internal static class CheckpointInference
 {
-    public static ImageClassificationInferencer Create(string path, int batchSize, Device device, bool useEma)
+    public static ImageClassificationInferencer Create(string path, int batchSize, Device device, bool? ema)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var folder = FileCheckpointStore.Locate(path);
@@ -32,6 +32,7 @@ internal static class CheckpointInference
         try
         {
             model.pretrained_cfg = metadata;
+            var useEma = ema ?? EMAHook.ValidatedWithEma(checkpoint.Meta);
             var prefix = useEma ? EMAHook.TensorPrefix : Checkpoint.ModelPrefix;
             var weights = checkpoint.WithPrefix(prefix);
             if (weights.Count == 0)

@@ -86,10 +86,11 @@ public sealed class ImageClassificationInferencer
     /// <param name="path">A checkpoint folder, a checkpoint root or a work dir (its latest checkpoint).</param>
     /// <param name="batchSize">Images per forward pass.</param>
     /// <param name="device">Where the model runs; default the CPU.</param>
-    /// <param name="useEma">Use the EMA hook's averaged weights (<c>ema.*</c>) instead of the model's.</param>
+    /// <param name="useEma">Use the EMA hook's averaged weights (<c>ema.*</c>, true) or the model's (false); null (the default)
+    /// uses the weights the run's validation evaluated, so inference answers as validation did.</param>
     /// <exception cref="FileNotFoundException">No checkpoint at <paramref name="path"/>.</exception>
     /// <exception cref="InvalidDataException">The checkpoint stores no model metadata (it was not made from a registered model by this trainer).</exception>
-    public static ImageClassificationInferencer FromCheckpoint(string path, int batchSize = 1, Device? device = null, bool useEma = false) =>
+    public static ImageClassificationInferencer FromCheckpoint(string path, int batchSize = 1, Device? device = null, bool? useEma = null) =>
         CheckpointInference.Create(path, batchSize, device ?? Device.CPU, useEma);
 
     /// <summary>The classifier.</summary>

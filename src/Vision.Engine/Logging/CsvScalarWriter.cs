@@ -32,6 +32,16 @@ public sealed class CsvScalarWriter : IScalarWriter
     }
 
     /// <inheritdoc/>
+    public void DiscardAfter(string logDirectory, long iter, bool validationPending) =>
+        ResumedLog.Rewrite(Path.Combine(logDirectory, FileName), line =>
+        {
+            // mode,epoch,iter,…: the modes are plain words, so the first three fields hold no quotes.
+            var fields = line.Split(',', 4);
+            return fields.Length < 4 || !long.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var at)
+                || ResumedLog.Keeps(fields[0], at, iter, validationPending);
+        });
+
+    /// <inheritdoc/>
     public void Write(ScalarRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);

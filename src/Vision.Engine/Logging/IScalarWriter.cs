@@ -12,4 +12,13 @@ public interface IScalarWriter : IDisposable
 
     /// <summary>Writes one record and makes it visible to readers (flushes).</summary>
     void Write(ScalarRecord record);
+
+    /// <summary>
+    /// Called before <see cref="Open"/> when a run resumes after <paramref name="iter"/> iterations: drops what an
+    /// earlier attempt logged for iterations the resumed run will do again (see <see cref="ResumedLog.Keeps"/>), so
+    /// nothing is logged twice. Writers whose output cannot be rewritten keep everything.
+    /// </summary>
+    void DiscardAfter(string logDirectory, long iter, bool validationPending)
+    {
+    }
 }

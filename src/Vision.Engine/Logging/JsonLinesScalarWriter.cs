@@ -22,6 +22,23 @@ public sealed class JsonLinesScalarWriter : IScalarWriter
     }
 
     /// <inheritdoc/>
+    public void DiscardAfter(string logDirectory, long iter, bool validationPending) =>
+        ResumedLog.Rewrite(Path.Combine(logDirectory, FileName), line =>
+        {
+            try
+            {
+                using var row = JsonDocument.Parse(line);
+                return !row.RootElement.TryGetProperty("mode", out var mode) || !row.RootElement.TryGetProperty("iter", out var at)
+                    || ResumedLog.Keeps(mode.GetString() ?? "", at.GetInt64(), iter, validationPending);
+            }
+            catch (JsonException)
+            {
+                // A line cut short by the kill is dropped.
+                return false;
+            }
+        });
+
+    /// <inheritdoc/>
     public void Write(ScalarRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);

@@ -15,5 +15,5 @@ internal sealed class EpochBasedTrainLoop(Trainer trainer, OptimWrapper optimWra
     protected override bool Finished => Trainer.Epoch >= MaxEpochs;
 
     /// <inheritdoc />
-    protected override void AfterEpoch() => ValidateIfDue(Trainer.Epoch, MaxEpochs);
+    protected override void AfterEpoch() => ValidateIfDue(Trainer.Epoch);
 }

@@ -35,6 +35,11 @@ internal abstract class EvaluationLoop(Trainer trainer, DataLoader loader)
     {
     }
 
+    /// <summary>Called once every hook has seen the metrics (after-epoch hooks), before the after-run hooks.</summary>
+    protected virtual void Completed()
+    {
+    }
+
     /// <summary>Runs the pass; <paramref name="classes"/> name the report's per-class rows (indices when null).</summary>
     protected EvaluationReport Evaluate(IReadOnlyList<string>? classes)
     {
@@ -84,6 +89,7 @@ internal abstract class EvaluationLoop(Trainer trainer, DataLoader loader)
         }
         Publish(metrics);
         trainer.CallHooks(h => AfterEpoch(h, metrics));
+        Completed();
         trainer.CallHooks(AfterRun);
         torch.set_rng_state(rngState);
         return report;

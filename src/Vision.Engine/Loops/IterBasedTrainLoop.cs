@@ -22,5 +22,5 @@ internal sealed class IterBasedTrainLoop(Trainer trainer, OptimWrapper optimWrap
     protected override long IterationsLeft => Trainer.MaxIters - Trainer.Iter;
 
     /// <inheritdoc />
-    protected override void AfterIteration() => ValidateIfDue(Trainer.Iter, Trainer.MaxIters);
+    protected override void AfterIteration() => ValidateIfDue(Trainer.Iter);
 }

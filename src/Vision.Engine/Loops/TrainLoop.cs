@@ -27,6 +27,11 @@ internal abstract class TrainLoop(Trainer trainer, OptimWrapper optimWrapper, IT
     /// <summary>Trains until the run's length or a stop request, starting <paramref name="resumeSkip"/> batches into the current epoch.</summary>
     public void Run(int resumeSkip)
     {
+        if (trainer.ValidationPending)
+        {
+            // The run this one resumes had finished training up to here but not the validation after it.
+            valLoop?.Run();
+        }
         while (!Finished && !trainer.StopRequested)
         {
             if (!RunEpoch(resumeSkip))
@@ -49,12 +54,11 @@ internal abstract class TrainLoop(Trainer trainer, OptimWrapper optimWrapper, IT
     }
 
     /// <summary>Validates when <paramref name="done"/> (epochs or iterations) is due by val_begin and val_interval.</summary>
-    protected void ValidateIfDue(long done, long total)
+    protected void ValidateIfDue(long done)
     {
-        var options = trainer.Options;
-        if (valLoop is not null && done >= options.ValBegin && (done % options.ValInterval == 0 || done == total))
+        if (trainer.IsValidationDue(done))
         {
-            valLoop.Run();
+            valLoop!.Run();
         }
     }
 
@@ -77,6 +81,10 @@ internal abstract class TrainLoop(Trainer trainer, OptimWrapper optimWrapper, IT
                     optimWrapper.BeginWindow(WindowLength());
                 }
                 output = RunStep(batch);
+                if (trainer.IsIterBased)
+                {
+                    trainer.ValidationPending = trainer.IsValidationDue(trainer.Iter + 1);
+                }
                 trainer.CallHooks(h => h.AfterTrainIter(trainer, trainer.InnerIter, batch, output));
             }
             trainer.InnerIter++;
@@ -101,6 +109,7 @@ internal abstract class TrainLoop(Trainer trainer, OptimWrapper optimWrapper, IT
             return false;
         }
         checkpoints.MarkSafePoint(trainer.Epoch + 1, 0, trainer.Iter);
+        trainer.ValidationPending = !trainer.IsIterBased && trainer.IsValidationDue(trainer.Epoch + 1);
         trainer.CallHooks(h => h.AfterTrainEpoch(trainer));
         trainer.Epoch++;
         trainer.InnerIter = 0;

@@ -17,6 +17,9 @@ internal sealed class ValLoop(Trainer trainer, DataLoader loader) : EvaluationLo
     /// <inheritdoc />
     protected override void Publish(IReadOnlyDictionary<string, double> metrics) => Trainer.LastMetrics = metrics;
 
+    // Only once every hook has acted on the metrics (the best checkpoint among them) is the validation done.
+    protected override void Completed() => Trainer.ValidationPending = false;
+
     /// <inheritdoc />
     protected override void BeforeRun(Hook hook) => hook.BeforeVal(Trainer);
 

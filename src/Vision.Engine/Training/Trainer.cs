@@ -391,12 +391,26 @@ public sealed class Trainer : IDisposable
     internal Random AugmentRandom() =>
         DataLoader.CreateSampleRandom(Options.Seed ?? trainDataLoader?.Options.Seed ?? 0, Epoch, -1 - InnerIter);
 
-    internal void RestoreProgress(int epoch, long iter, long optimizerSteps, IReadOnlyDictionary<string, double> metrics)
+    internal void RestoreProgress(int epoch, long iter, long optimizerSteps, IReadOnlyDictionary<string, double> metrics, bool validationPending)
     {
         Epoch = epoch;
         Iter = iter;
         OptimWrapper.StepCount = optimizerSteps;
         LastMetrics = metrics;
+        ValidationPending = validationPending;
+    }
+
+    /// <summary>
+    /// True between the end of a training epoch (or iteration) after which validation is due and the end of that
+    /// validation. Checkpoints record it, so a run interrupted in between validates before training on.
+    /// </summary>
+    internal bool ValidationPending { get; set; }
+
+    /// <summary>Whether validation runs after <paramref name="done"/> epochs (iterations in an iteration-based run).</summary>
+    internal bool IsValidationDue(long done)
+    {
+        var total = IsIterBased ? MaxIters : Options.MaxEpochs!.Value;
+        return valLoop is not null && done >= Options.ValBegin && (done % Options.ValInterval == 0 || done == total);
     }
 
     private static InvalidOperationException EvaluationOnly(string what) => new(

@@ -177,6 +177,7 @@ public sealed class ExperimentTests : IDisposable
                                   "pipeline": [ { "type": "ResizeEdge", "scale": 11, "interpolation": "Bicubic" }, { "type": "CenterCrop", "size": 8 } ] },
               "optim_wrapper": { "optimizer": { "type": "SGD", "lr": 0.1, "momentum": 0.9 } },
               "val_evaluator": [ { "type": "Accuracy" } ],
+              "custom_hooks": [ { "type": "EMAHook", "decay": 0.5 } ],
               "trainer": { "max_epochs": 2, "seed": 7, "progress_bar": false,
                            "data_preprocessor": { "mean": [120, 110, 100], "std": [60, 50, 40] } }
             }
@@ -206,6 +207,17 @@ public sealed class ExperimentTests : IDisposable
         {
             Assert.Equal(scores.AsSpan(i * 4, 4).ToArray(), results[i].PredScores);
             Assert.Equal(dataset.Classes[results[i].PredLabel], results[i].PredClass);
+        }
+        // Validation and test evaluated the EMA weights, and so did the inferencer by default; the raw ones differ.
+        var raw = ImageClassificationInferencer.FromCheckpoint(WorkDir, batchSize: 16, useEma: false);
+        using var rawModel = raw.Model;
+        var ema = ImageClassificationInferencer.FromCheckpoint(WorkDir, batchSize: 16, useEma: true);
+        using var emaModel = ema.Model;
+        using (var scope = torch.NewDisposeScope())
+        {
+            var weights = model.state_dict();
+            Assert.All(emaModel.state_dict(), p => Assert.True(p.Value.equal(weights[p.Key]), p.Key));
+            Assert.Contains(rawModel.state_dict(), p => !p.Value.equal(weights[p.Key]));
         }
     }
 

@@ -15,7 +15,7 @@ public sealed class EMAHookTests : IDisposable
     [Fact]
     public void DecayFollowsTheConstantWarmupAndTauRules()
     {
-        using var constant = new EMAHook(0.999);
+        using var constant = new EMAHook(0.999, EmaDecay.Constant);
         Assert.Equal(0.999, constant.Decay(0));
         Assert.Equal(0.999, constant.Decay(10_000));
 
@@ -28,6 +28,11 @@ public sealed class EMAHookTests : IDisposable
         using var tau = new EMAHook(0.9999, EmaDecay.Tau, tau: 2000);
         Assert.Equal(0.9999 * (1 - Math.Exp(-1 / 2000.0)), tau.Decay(0), 15);
         Assert.Equal(0.9999 * (1 - Math.Exp(-2000 / 2000.0)), tau.Decay(1999), 15);
+
+        // The default warms up (YOLOv5's ramp over 2000 updates): a short run's average is mostly its trained weights.
+        using var byDefault = new EMAHook(0.9998);
+        Assert.Equal(0.9998 * (1 - Math.Exp(-1 / 2000.0)), byDefault.Decay(0), 15);
+        Assert.Equal(0.9998 * (1 - Math.Exp(-100 / 2000.0)), byDefault.Decay(99), 15);
     }
 
     [Fact]
