@@ -3,7 +3,7 @@
 uninterrupted run: bit-identical final weights (model and EMA), the same validation history (each validation logged
 once), the same best checkpoint and the same final metrics.
 
-    /usr/bin/python3 tests/campaigns/kill_resume.py [--trials 5] [--seed 0] [--vision "dotnet src/Vision.Cli/bin/Release/net10.0/vision.dll"]
+    /usr/bin/python3 tests/campaigns/kill_resume.py [--trials 5] [--seed 0] [--vision "dotnet src/Vision.Cli/bin/Release/net10.0/Vision.Cli.dll"]
 
 Run it after `./build.sh test` (it uses the built CLI). It makes its own data (coloured squares, 3 classes), a config
 with validation every epoch, save_best, EMA and recovery checkpoints every 2 iterations, and prints each kill's
@@ -13,7 +13,6 @@ import argparse, csv, json, os, random, shlex, signal, struct, subprocess, sys, 
 from pathlib import Path
 
 import numpy as np
-import cv2
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +27,8 @@ def make_data(root: Path):
                 image = np.full((16, 16, 3), 40, np.uint8)
                 image[..., label] = 200
                 image = np.clip(image.astype(int) + rng.integers(-30, 31, image.shape), 0, 255).astype(np.uint8)
-                cv2.imwrite(str(folder / f"{n}.png"), image)
+                # Binary PPM: no imaging library needed, and Vision decodes it like any image file.
+                (folder / f"{n}.ppm").write_bytes(b"P6 16 16 255\n" + image.tobytes())
 
 
 def write_config(root: Path) -> Path:
@@ -94,7 +94,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--vision", default=f"dotnet {ROOT}/src/Vision.Cli/bin/Release/net10.0/vision.dll")
+    parser.add_argument("--vision", default=f"dotnet {ROOT}/src/Vision.Cli/bin/Release/net10.0/Vision.Cli.dll")
     args = parser.parse_args()
     vision = shlex.split(args.vision)
     rng = random.Random(args.seed)

@@ -114,6 +114,33 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
         return location;
     }
 
+    /// <summary>Writes an interrupt checkpoint of the last safe point, if there is unsaved progress and the options ask for it.</summary>
+    public void SaveInterrupted()
+    {
+        if (trainer.Options.Checkpoint.SaveOnInterrupt && HasUnsavedProgress)
+        {
+            Save($"interrupt_iter_{SafeIter}", updateLatest: true);
+        }
+    }
+
+    /// <summary>Like <see cref="SaveInterrupted"/> after a training failure; a failure to write is logged, not thrown over the first.</summary>
+    public void SaveAfterFailure(Exception failure)
+    {
+        // A non-finite loss leaves no trustworthy state: the latest checkpoint must stay the last good one.
+        if (failure is NonFiniteLossException)
+        {
+            return;
+        }
+        try
+        {
+            SaveInterrupted();
+        }
+        catch (Exception e)
+        {
+            trainer.Logger.LogError(e, "Could not write a checkpoint after the training failure.");
+        }
+    }
+
     /// <summary>
     /// Loads the weights of a checkpoint folder (with its hooks' state, e.g. EMA averages) or of a weights file under
     /// <paramref name="policy"/>, logging the report with <paramref name="label"/> in front.

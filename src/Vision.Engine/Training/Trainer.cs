@@ -296,15 +296,15 @@ public sealed class Trainer : IDisposable
             var resumeSkip = checkpointManager.LoadOrResume();
             CallHooks(h => h.BeforeTrain(this));
             loop.Run(resumeSkip);
-            if (interrupted && Options.Checkpoint.SaveOnInterrupt && HasUnsavedProgress)
+            if (interrupted)
             {
-                SaveCheckpoint($"interrupt_iter_{checkpointManager.SafeIter}");
+                checkpointManager.SaveInterrupted();
             }
             CallHooks(h => h.AfterTrain(this));
         }
         catch (Exception failure)
         {
-            SaveAfterFailure(failure);
+            checkpointManager.SaveAfterFailure(failure);
             CallAfterRunAfterFailure(failure);
             throw;
         }
@@ -423,22 +423,6 @@ public sealed class Trainer : IDisposable
         return new FitResult(reason, stopMessage ?? "completed", Epoch, Iter, OptimizerSteps, LastMetrics, WorkDir, LogDir, LatestCheckpoint, best);
     }
 
-    private void SaveAfterFailure(Exception failure)
-    {
-        // A non-finite loss leaves no trustworthy state: the latest checkpoint must stay the last good one.
-        if (failure is NonFiniteLossException || !Options.Checkpoint.SaveOnInterrupt || !HasUnsavedProgress)
-        {
-            return;
-        }
-        try
-        {
-            SaveCheckpoint($"interrupt_iter_{checkpointManager.SafeIter}");
-        }
-        catch (Exception e)
-        {
-            Logger.LogError(e, "Could not write a checkpoint after the training failure.");
-        }
-    }
 
     private void CallAfterRunAfterFailure(Exception failure)
     {

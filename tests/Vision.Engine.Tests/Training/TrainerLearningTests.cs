@@ -83,9 +83,10 @@ public sealed class TrainerLearningTests : IDisposable
             epoch.Add($"BeforeTrainIter{i}");
             epoch.Add($"AfterTrainIter{i}");
         }
-        // The CheckpointHook (VERY_LOW) saves after the NORMAL hooks' AfterTrainEpoch; validation follows.
-        epoch.AddRange(["AfterTrainEpoch", "BeforeSaveCheckpoint", "AfterSaveCheckpoint", "BeforeVal", "BeforeValEpoch",
-            "BeforeValIter0", "AfterValIter0", "BeforeValIter1", "AfterValIter1", "AfterValEpoch", "AfterVal"]);
+        // Validation follows the epoch, and the CheckpointHook (VERY_LOW) saves the epoch's checkpoint once the
+        // validation is over, after the NORMAL hooks' AfterVal: the checkpoint holds the validation's results.
+        epoch.AddRange(["AfterTrainEpoch", "BeforeVal", "BeforeValEpoch", "BeforeValIter0", "AfterValIter0", "BeforeValIter1",
+            "AfterValIter1", "AfterValEpoch", "AfterVal", "BeforeSaveCheckpoint", "AfterSaveCheckpoint"]);
         List<string> expected = ["BeforeRun", "BeforeTrain", .. epoch, .. epoch, "AfterTrain", "AfterRun"];
         Assert.Equal(expected, points);
     }
