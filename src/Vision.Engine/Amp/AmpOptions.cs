@@ -34,4 +34,10 @@ public sealed class AmpOptions
     /// <summary>Overflow-free steps before the scale grows (<c>growth_interval</c>), 2000.</summary>
     [ConfigurationKeyName("growth_interval")]
     public int GrowthInterval { get; set; } = 2000;
+
+    /// <summary>The type autocast computes in when <see cref="Enabled"/> (float16 or bfloat16), else null.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ScalarType? AutocastType => Enabled
+        ? Dtype.Equals("float16", StringComparison.OrdinalIgnoreCase) ? ScalarType.Float16 : ScalarType.BFloat16
+        : null;
 }

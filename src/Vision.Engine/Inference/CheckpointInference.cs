@@ -1,8 +1,10 @@
+using System.Text.Json;
 using Vision.Data;
 using Vision.Data.Image;
 using Vision.Engine.Checkpoints;
 using Vision.Engine.Configuration;
 using Vision.Engine.Hooks;
+using Vision.Engine.Training;
 using Vision.Models;
 using Vision.Models.Registry;
 
@@ -52,6 +54,8 @@ internal static class CheckpointInference
                 Std = metadata.Std ?? Enumerable.Repeat(1.0, channels).ToList(),
                 ReadMode = channels == 1 ? ImageReadMode.Grayscale : ImageReadMode.Rgb,
                 BatchSize = batchSize,
+                // A run trained with AMP validated under autocast: inference computes the same way.
+                Autocast = checkpoint.Meta.Config?.Deserialize<TrainerOptions>(FileCheckpointStore.JsonOptions)?.Amp.AutocastType,
             };
             return EvaluationPipeline(checkpoint.Meta) is { } transforms
                 ? new ImageClassificationInferencer(model, transforms, options, metadata.ClassNames, device)

@@ -207,6 +207,7 @@ public sealed class ImageClassificationInferencer
             using var preprocessor = new DataPreprocessor(Device, normalization);
             var (inputs, _) = preprocessor.Process(batch, training: false, new Random(0));
             using (torch.inference_mode())
+            using (Options.Autocast is { } type ? torch.autocast(Device.Type, type) : null)
             {
                 var logits = Model.forward(inputs);
                 if (logits.dim() != 2 || logits.size(0) != samples.Count)

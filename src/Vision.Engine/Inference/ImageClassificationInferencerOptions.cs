@@ -40,6 +40,12 @@ public sealed class ImageClassificationInferencerOptions
     /// <summary>Images per forward pass. Default 1.</summary>
     public int BatchSize { get; init; } = 1;
 
+    /// <summary>
+    /// Run the model under autocast to this type (float16 or bfloat16), as a run trained with AMP validated; null
+    /// (the default) runs in full precision.
+    /// </summary>
+    public ScalarType? Autocast { get; init; }
+
     /// <summary>Throws if any value is invalid; the message has one line per invalid value.</summary>
     /// <exception cref="ArgumentException">At least one value is invalid.</exception>
     public void Validate()

@@ -117,9 +117,7 @@ public sealed class Trainer : IDisposable
         Checkpoints = services.GetRequiredService<ICheckpointStore>();
         Distributed = services.GetRequiredService<IDistributedContext>();
         Logger = services.GetRequiredService<ILogger<Trainer>>();
-        autocastType = Options.Amp.Enabled
-            ? Options.Amp.Dtype.Equals("float16", StringComparison.OrdinalIgnoreCase) ? ScalarType.Float16 : ScalarType.BFloat16
-            : null;
+        autocastType = Options.Amp.AutocastType;
         WorkDir = Path.GetFullPath(Options.WorkDir);
         checkpointManager = new CheckpointManager(this, Checkpoints);
         valLoop = ValDataLoader is null ? null : new ValLoop(this, ValDataLoader);
