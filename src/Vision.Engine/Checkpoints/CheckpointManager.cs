@@ -37,19 +37,21 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
     /// <summary>Records a point a checkpoint can resume from exactly (after an optimizer step or an epoch's end).</summary>
     public void MarkSafePoint(int epoch, int batchesConsumed, long iter) => safePoint = Capture(epoch, batchesConsumed, iter);
 
-    /// <summary>Applies <c>resume</c> or <c>load_from</c>; returns how many batches of the current epoch to skip.</summary>
+    /// <summary>
+    /// Applies <c>resume</c> or <c>load_from</c>; returns how many batches of the current epoch to skip. When both are
+    /// set resume wins, as in MMEngine; <c>load_from</c> then only starts the run when <c>resume = "auto"</c> finds no checkpoint.
+    /// </summary>
     public int LoadOrResume()
     {
         var options = trainer.Options;
         if (options.Resume is { } resume)
         {
             var location = resume == "auto" ? store.FindLatest() : resume;
-            if (location is null)
+            if (location is not null)
             {
-                trainer.Info($"resume = \"auto\" found no checkpoint in '{store.Root}'; training from scratch.");
-                return 0;
+                return Resume(location);
             }
-            return Resume(location);
+            trainer.Info($"resume = \"auto\" found no checkpoint in '{store.Root}'; {(options.LoadFrom is null ? "training from scratch" : "starting from load_from")}.");
         }
         if (options.LoadFrom is { } weights)
         {

@@ -93,8 +93,9 @@ public sealed class TrainerOptions
 
     /// <summary>
     /// Continue an interrupted run (<c>resume</c>): <c>"auto"</c> picks the newest checkpoint in the work dir (and
-    /// starts from scratch when there is none), or a checkpoint folder path. Restores weights, optimizer, schedulers,
-    /// loss scaler, random state and the position in the epoch.
+    /// starts from scratch, or from <see cref="LoadFrom"/>, when there is none), or a checkpoint folder path. Restores
+    /// weights, optimizer, schedulers, loss scaler, random state and the position in the epoch. It wins over
+    /// <see cref="LoadFrom"/>, as in MMEngine, so <c>--resume auto</c> works for a fine-tuning config.
     /// </summary>
     [ConfigurationKeyName("resume")]
     public string? Resume { get; set; }

@@ -268,6 +268,12 @@ public sealed class ExperimentTests : IDisposable
     [InlineData("optim_wrapper:optimizer:momentun=0.9", "optim_wrapper:optimizer: SGD: unknown option 'momentun'")]
     [InlineData("param_scheduler:1:T_maks=3", "param_scheduler:1: CosineAnnealingLR: unknown option 'T_maks'")]
     [InlineData("param_scheduler:0:convert_to_iter_based=yes", "param_scheduler:0:convert_to_iter_based: 'yes' is not true or false.")]
+    [InlineData("trainer:max_iters=four", "trainer:max_iters: 'four' is not an integer.")]
+    [InlineData("param_schedular=[]", "param_schedular: unknown section 'param_schedular'. Did you mean: param_scheduler? Sections: model, train_dataloader, ")]
+    [InlineData("modle:type=resnet18", "modle: unknown section 'modle'. Did you mean: model? Sections: ")]
+    [InlineData("model:num_classes=3", "model:num_classes: the model has 3 classes, but train_dataloader's dataset has 4 (labels 0 to 3); set num_classes to at least 4 or leave it out.")]
+    [InlineData("val_evaluator:0:topk=[1, 5]", "val_evaluator:0:topk: top-5 accuracy needs at least 5 classes, but the model has 4 (model:num_classes).")]
+    [InlineData("trainer:checkpoint:save_best=accuracy/top5", "trainer:checkpoint:save_best: 'accuracy/top5' is not a metric the evaluators report (they report: accuracy/top1, accuracy/top2, ")]
     public void MistakesAreReportedWithTheirPathBeforeAnythingRuns(string change, string expectedStart)
     {
         var path = files.Write("configs/quadrants.json", FullConfig());
@@ -287,5 +293,51 @@ public sealed class ExperimentTests : IDisposable
         var e = Assert.Throws<ConfigException>(() => experiment.CreateTrainer().Build().Dispose());
         Assert.StartsWith(expectedStart, e.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(WorkDir, "checkpoints")));
+    }
+
+    [Fact]
+    public void AnEmptyPipelineAndAValidSaveBestAreAccepted()
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig());
+        using var experiment = Experiment.FromConfig(Config.FromFile(path, ["train_dataloader:pipeline=[]", "trainer:checkpoint:save_best=accuracy/top2"]), WorkDir);
+        Assert.Equal("accuracy/top2", experiment.Options.Checkpoint.SaveBest);
+    }
+
+    [Fact]
+    public void AnEmptySetValueClearsTheSetting()
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig("""{ "max_epochs": 2, "load_from": "nowhere.safetensors" }"""));
+        using var experiment = Experiment.FromConfig(Config.FromFile(path, ["trainer:load_from="]), WorkDir);
+        Assert.Null(experiment.Options.LoadFrom);
+        Assert.Equal(2, experiment.Options.MaxEpochs);
+    }
+
+    [Fact]
+    public void ResumeWinsOverLoadFromAndLoadFromStartsARunWithNothingToResume()
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig("""{ "max_epochs": 1, "seed": 7, "progress_bar": false }"""));
+        string weights;
+        using (var first = Experiment.FromConfig(Config.FromFile(path), WorkDir))
+        {
+            weights = first.Fit().LatestCheckpoint!;
+        }
+        int IterationsRun(string workDir)
+        {
+            var counter = new IterationCounter();
+            using var experiment = Experiment.FromConfig(Config.FromFile(path, ["trainer:max_epochs=2", $"trainer:load_from={weights}", "trainer:resume=auto"]), workDir);
+            var result = experiment.Fit(b => b.WithHooks(counter));
+            Assert.Equal(8, result.Iter);
+            return counter.Count;
+        }
+        // The first run's work dir has its checkpoint: only the second epoch runs. A fresh one starts from load_from: both.
+        Assert.Equal(4, IterationsRun(WorkDir));
+        Assert.Equal(8, IterationsRun(Path.Combine(files.Root, "fine-tune")));
+    }
+
+    private sealed class IterationCounter : Hook
+    {
+        public int Count { get; private set; }
+
+        public override void AfterTrainIter(Trainer trainer, int batchIndex, Vision.Data.Batch batch, TrainStepOutput output) => Count++;
     }
 }
