@@ -198,6 +198,7 @@ public sealed class Experiment : IDisposable
         errors.ThrowIfAny();
         configure?.Invoke(builder);
         using var trainer = builder.Build();
+        trainer.ConfigOrigin = Config.Origin;
         trainer.LoadCheckpoint(checkpoint);
         return trainer.Test(loader, loader.Dataset.Classes);
     }
@@ -222,6 +223,7 @@ public sealed class Experiment : IDisposable
         configure?.Invoke(builder);
         var trainer = builder.Build();
         trainer.RunConfig = Config.ToJsonNode();
+        trainer.ConfigOrigin = Config.Origin;
         return trainer;
     }
 

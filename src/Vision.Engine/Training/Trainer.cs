@@ -236,6 +236,12 @@ public sealed class Trainer : IDisposable
     /// <summary>The resolved configuration the run was built from (checkpoints store it), or null.</summary>
     public System.Text.Json.Nodes.JsonObject? RunConfig { get; set; }
 
+    /// <summary>Where <see cref="RunConfig"/> came from (a config file, or the checkpoint that stored it), for reports; null for a run built in code.</summary>
+    public string? ConfigOrigin { get; set; }
+
+    /// <summary>The checkpoint or weights file <see cref="LoadCheckpoint"/> last loaded (a full path), or null.</summary>
+    public string? LoadedCheckpoint { get; private set; }
+
     /// <summary>The newest checkpoint written or resumed from, if any.</summary>
     public string? LatestCheckpoint => checkpointManager.Latest;
 
@@ -329,7 +335,11 @@ public sealed class Trainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(testDataLoader);
         ConfigureThreads();
-        return new TestLoop(this, testDataLoader).Run(classes);
+        var dataset = testDataLoader.Dataset;
+        var source = new EvaluationSource(LoadedCheckpoint, ConfigOrigin,
+            hooks.OfType<EMAHook>().Any(h => h.ValidatesWithEma) ? "EMA" : "raw",
+            dataset is Vision.Data.Datasets.ImageFolder folder ? $"ImageFolder {folder.Root}" : dataset.GetType().Name, dataset.Count);
+        return new TestLoop(this, testDataLoader).Run(classes, source);
     }
 
     /// <summary>
@@ -353,7 +363,9 @@ public sealed class Trainer : IDisposable
     public WeightLoadResult LoadCheckpoint(string path, WeightLoadPolicy policy = WeightLoadPolicy.Strict)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return checkpointManager.LoadWeights(path, policy, "load checkpoint");
+        var result = checkpointManager.LoadWeights(path, policy, "load checkpoint");
+        LoadedCheckpoint = Path.GetFullPath(path);
+        return result;
     }
 
     /// <summary>Frees what the trainer's container created (optimizer, writers, preprocessor); the model stays the caller's.</summary>

@@ -340,4 +340,35 @@ public sealed class ExperimentTests : IDisposable
 
         public override void AfterTrainIter(Trainer trainer, int batchIndex, Vision.Data.Batch batch, TrainStepOutput output) => Count++;
     }
+
+    [Fact]
+    public void ReportsNameWhatTheyEvaluatedAndTheRunKeepsATextLog()
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig("""{ "max_epochs": 1, "seed": 7, "progress_bar": false }"""));
+        using var experiment = Experiment.FromConfig(Config.FromFile(path), WorkDir);
+        var result = experiment.Fit();
+        var checkpoint = result.LatestCheckpoint!;
+
+        experiment.Test(checkpoint);
+
+        var source = JsonNode.Parse(File.ReadAllText(Path.Combine(WorkDir, "test", EvaluationReport.JsonFileName)))!["source"]!;
+        Assert.Equal(Path.GetFullPath(checkpoint), (string?)source["checkpoint"]);
+        Assert.Equal(path, (string?)source["config"]);
+        Assert.Equal("EMA", (string?)source["weights"]);
+        Assert.Equal($"ImageFolder {Path.Combine(files.Root, "data/val")}", (string?)source["dataset"]);
+        Assert.Equal(16, (long)source["samples"]!);
+        var markdown = File.ReadAllText(Path.Combine(WorkDir, "test", EvaluationReport.MarkdownFileName));
+        Assert.Contains($"- Checkpoint: {Path.GetFullPath(checkpoint)}\n- Config: {path}\n- Weights: EMA\n", markdown.ReplaceLineEndings("\n"));
+
+        // As MMEngine's runners, the training and the test each keep what the console showed in {work_dir}/{timestamp}.log.
+        var logs = Directory.GetFiles(WorkDir, "*.log").Order(StringComparer.Ordinal).Select(File.ReadAllText).ToList();
+        Assert.Equal(2, logs.Count);
+        Assert.All(logs, log => Assert.Matches(@"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} - INFO - ", log));
+        Assert.Contains(" - INFO - Intra-op threads: ", logs[0]);
+        Assert.Contains($" - INFO - Test report: {Path.Combine(WorkDir, "test", EvaluationReport.MarkdownFileName)}", logs[1]);
+
+        var top1 = result.Metrics["accuracy/top1"].ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"Metrics = {{ accuracy/top1 = {top1}, ", result.ToString());
+        Assert.Contains($"Epoch = 1, Iter = 4, ", result.ToString());
+    }
 }
