@@ -279,6 +279,7 @@ public sealed class Trainer : IDisposable
             throw new InvalidOperationException("This trainer has already run; build a new one to train again.");
         }
         started = true;
+        CheckpointFolderProbe.EnsureWritable(Checkpoints, Distributed.IsMainProcess);
         using var interruption = new InterruptionScope(cancellationToken, reason =>
         {
             interrupted = true;
@@ -434,7 +435,8 @@ public sealed class Trainer : IDisposable
         }
         catch (Exception e)
         {
-            Logger.LogError(e, "Could not write a checkpoint after the training failure.");
+            // The message only: the training failure is what the user sees last, and a stack trace before it hides it.
+            Logger.LogError("Could not write a checkpoint after the training failure: {Message}", e.Message);
         }
     }
 
@@ -449,7 +451,7 @@ public sealed class Trainer : IDisposable
             catch (Exception e)
             {
                 // The training failure is the exception that matters; a hook failing while winding down only gets logged.
-                Logger.LogError(e, "{Hook}.AfterRun failed after the training failure {Failure}.", hook.GetType().Name, failure.GetType().Name);
+                Logger.LogError("{Hook}.AfterRun failed after the training failure {Failure}: {Message}", hook.GetType().Name, failure.GetType().Name, e.Message);
             }
         }
     }

@@ -371,4 +371,20 @@ public sealed class ExperimentTests : IDisposable
         Assert.Contains($"Metrics = {{ accuracy/top1 = {top1}, ", result.ToString());
         Assert.Contains($"Epoch = 1, Iter = 4, ", result.ToString());
     }
+
+    [Fact]
+    public void AnUnwritableCheckpointFolderIsFoundBeforeTheFirstStep()
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig());
+        Directory.CreateDirectory(WorkDir);
+        // A file where the folder goes: the test runs as root too, which file permissions would not stop.
+        File.WriteAllText(Path.Combine(WorkDir, "checkpoints"), "");
+        using var experiment = Experiment.FromConfig(Config.FromFile(path), WorkDir);
+        var counter = new IterationCounter();
+
+        var e = Assert.Throws<IOException>(() => experiment.Fit(b => b.WithHooks(counter)));
+
+        Assert.StartsWith($"The checkpoint folder '{Path.Combine(WorkDir, "checkpoints")}' cannot be written, so no checkpoint could be saved: ", e.Message);
+        Assert.Equal(0, counter.Count);
+    }
 }
