@@ -24,6 +24,10 @@ internal static class ExperimentChecks
                 break;
             }
         }
+        if (options.MaxIters is { } maxIters && loaders.TryGetValue("train_dataloader", out var train))
+        {
+            CheckIntervalUnits(config, maxIters, train.Count, errors);
+        }
         var metrics = new List<string>();
         var classCount = new BuildArguments([], new Dictionary<string, object> { ["num_classes"] = numClasses });
         foreach (var section in ComponentBuilder.Items(config.GetSection("val_evaluator")))
@@ -37,6 +41,33 @@ internal static class ExperimentChecks
                 $"'{saveBest}' is not a metric the evaluators report (they report: {string.Join(", ", metrics)})."));
         }
     }
+
+    // An epoch config switched to max_iters keeps its intervals, which then count iterations (as in MMEngine), so a
+    // configured interval must say its unit there; epochs are converted (n epochs = n × the epoch length).
+    private static void CheckIntervalUnits(Config config, long maxIters, int epochLength, ConfigErrorCollector errors)
+    {
+        var trainer = config.GetSection(TrainerOptions.SectionName);
+        var run = $"an iteration-based run (max_iters = {maxIters}, {epochLength} iterations per epoch)";
+        if (Given(trainer, "val_interval") is { } validation && trainer["val_by_epoch"] is null)
+        {
+            errors.Add(new ConfigException($"{trainer.Path}:val_interval",
+                $"{validation} in {run} would count iterations (validation after every {Iterations(validation)}): say its unit with " +
+                $"val_by_epoch: false (iterations, as MMEngine's IterBasedTrainLoop) or val_by_epoch: true (epochs: every {Iterations(validation * epochLength)})."));
+        }
+        var checkpoint = trainer.GetSection("checkpoint");
+        if (Given(checkpoint, "interval") is { } saving and > 0 && checkpoint["by_epoch"] is null)
+        {
+            errors.Add(new ConfigException($"{checkpoint.Path}:interval",
+                $"{saving} in {run} would count iterations (a checkpoint after every {Iterations(saving)}): say its unit with checkpoint.by_epoch: " +
+                $"false (iterations, as MMEngine's CheckpointHook(by_epoch=False)) or checkpoint.by_epoch: true (at the end of every {(saving == 1 ? "epoch" : $"{saving} epochs")})."));
+        }
+    }
+
+    // A key's value when the configuration sets it (bad values are the binder's to report).
+    private static long? Given(IConfigurationSection section, string key) =>
+        long.TryParse(section[key], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    private static string Iterations(long count) => count == 1 ? "iteration" : $"{count} iterations";
 
     // The names an evaluator reports, read from one made for the check and fed one sample (an evaluator reports
     // nothing before it has seen data).

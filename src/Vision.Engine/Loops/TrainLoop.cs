@@ -52,7 +52,9 @@ internal abstract class TrainLoop(Trainer trainer, OptimWrapper optimWrapper, IT
     protected void ValidateIfDue(long done, long total)
     {
         var options = trainer.Options;
-        if (valLoop is not null && done >= options.ValBegin && (done % options.ValInterval == 0 || done == total))
+        // val_by_epoch: true in an iteration-based run counts epochs, converted here to iterations.
+        long unit = trainer.IsIterBased && options.ValByEpoch == true ? trainer.EpochLength : 1;
+        if (valLoop is not null && done >= options.ValBegin * unit && (done % (options.ValInterval * unit) == 0 || done == total))
         {
             valLoop.Run();
         }

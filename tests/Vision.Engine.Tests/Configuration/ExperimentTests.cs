@@ -387,4 +387,40 @@ public sealed class ExperimentTests : IDisposable
         Assert.StartsWith($"The checkpoint folder '{Path.Combine(WorkDir, "checkpoints")}' cannot be written, so no checkpoint could be saved: ", e.Message);
         Assert.Equal(0, counter.Count);
     }
+
+    [Theory]
+    [InlineData("trainer:val_interval=1", "trainer:val_interval: 1 in an iteration-based run (max_iters = 8, 4 iterations per epoch) would count iterations (validation after every iteration): say its unit with val_by_epoch: false (iterations, as MMEngine's IterBasedTrainLoop) or val_by_epoch: true (epochs: every 4 iterations).")]
+    [InlineData("trainer:checkpoint:interval=2", "trainer:checkpoint:interval: 2 in an iteration-based run (max_iters = 8, 4 iterations per epoch) would count iterations (a checkpoint after every 2 iterations): say its unit with checkpoint.by_epoch: false (iterations, as MMEngine's CheckpointHook(by_epoch=False)) or checkpoint.by_epoch: true (at the end of every 2 epochs).")]
+    public void AnIterationBasedConfigRejectsIntervalsThatDoNotSayTheirUnit(string change, string message)
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig("""{ "max_iters": 8, "seed": 7, "progress_bar": false }"""));
+        var e = Assert.Throws<ConfigException>(() => Experiment.FromConfig(Config.FromFile(path, [change]), WorkDir).Dispose());
+        Assert.Equal(message, e.Message);
+        // With the unit said, the same interval is accepted.
+        var unit = change.Contains("checkpoint", StringComparison.Ordinal) ? "trainer:checkpoint:by_epoch=false" : "trainer:val_by_epoch=false";
+        using var accepted = Experiment.FromConfig(Config.FromFile(path, [change, unit]), WorkDir);
+    }
+
+    [Fact]
+    public void IntervalsInEpochsAreConvertedInAnIterationBasedRun()
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig("""
+            { "max_iters": 8, "seed": 7, "progress_bar": false, "val_interval": 1, "val_by_epoch": true,
+              "checkpoint": { "interval": 1, "by_epoch": true, "max_keep_ckpts": -1 } }
+            """));
+        using var experiment = Experiment.FromConfig(Config.FromFile(path), WorkDir);
+        var validations = new ValidationCounter();
+        var result = experiment.Fit(b => b.WithHooks(validations));
+        // One epoch is 4 iterations: validation and a checkpoint after iterations 4 and 8, not after each of the 8.
+        Assert.Equal([4L, 8L], validations.Iters);
+        Assert.Equal(8, result.Iter);
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(WorkDir, "checkpoints")).Count(d => Path.GetFileName(d).StartsWith("epoch_", StringComparison.Ordinal)));
+    }
+
+    private sealed class ValidationCounter : Hook
+    {
+        public List<long> Iters { get; } = [];
+
+        public override void AfterValEpoch(Trainer trainer, IReadOnlyDictionary<string, double> metrics) => Iters.Add(trainer.Iter);
+    }
 }
