@@ -232,6 +232,17 @@ public sealed partial class TrainTestCommandTests : IDisposable
     }
 
     [Fact]
+    public void AnIterationBasedRunIsSummedUpInIterationsWithTheReportsNumberFormat()
+    {
+        var run = CliRun.Of("train", ConfigPath, "--work-dir", WorkDir, "--set", "trainer:max_iters=2", "--set", "trainer:max_epochs=null").Succeeded();
+        Assert.Contains("Training completed after 2 of 2 iterations.", run.Out);
+        // Every metric with two decimals, as evaluation.md prints it.
+        var metrics = run.Rows().Where(r => r.Length == 2 && r[0].StartsWith("accuracy/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(metrics);
+        Assert.All(metrics, r => Assert.Matches(@"^\d+\.\d\d$", r[1]));
+    }
+
+    [Fact]
     public void AnUnwritableCheckpointFolderIsOneErrorLineBeforeAnyTraining()
     {
         Directory.CreateDirectory(WorkDir);
