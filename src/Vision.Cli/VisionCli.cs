@@ -65,10 +65,13 @@ public static class VisionCli
             Error = stderr,
             // Exceptions come back here, so there is one place that decides how a failure reads.
             EnableDefaultExceptionHandler = false,
+            // Ctrl-C is CtrlCCancellation's: System.CommandLine's handler crashes on a second Ctrl-C.
+            ProcessTerminationTimeout = null,
         };
         try
         {
-            return CreateRootCommand().Parse(args).Invoke(configuration);
+            using var interruption = new CtrlCCancellation();
+            return CreateRootCommand().Parse(args).InvokeAsync(configuration, interruption.Token).GetAwaiter().GetResult();
         }
         catch (Exception e)
         {

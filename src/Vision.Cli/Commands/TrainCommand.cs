@@ -34,16 +34,19 @@ public static class TrainCommand
                 experiment.Options.Resume = from;
             }
             var fit = experiment.Fit(ConfigArguments.WriteTo(output), cancellationToken);
-            Print(fit, output);
+            Print(fit, experiment.Options.MaxIters, output);
             return Task.FromResult(fit.Reason == StopReason.Interrupted ? InterruptedExitCode : 0);
         });
         return command;
     }
 
-    private static void Print(FitResult fit, TextWriter output)
+    private static void Print(FitResult fit, long? maxIters, TextWriter output)
     {
         var console = CliConsole.Create(output);
-        console.WriteLine($"Training {fit.Message} after {fit.Epoch} epochs, {fit.Iter} iterations.");
+        // In the run's unit: an iteration-based run (max_iters) counts iterations, an epoch-based one epochs.
+        console.WriteLine(maxIters is { } total
+            ? $"Training {fit.Message} after {fit.Iter} of {total} iterations."
+            : $"Training {fit.Message} after {fit.Epoch} epochs, {fit.Iter} iterations.");
         if (fit.Metrics.Count > 0)
         {
             console.Write(CliConsole.Metrics(fit.Metrics));

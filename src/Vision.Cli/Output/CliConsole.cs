@@ -62,14 +62,14 @@ public static class CliConsole
         return table.AddRow(cells.Select(c => new Text(c)));
     }
 
-    /// <summary>A two-column table of metric names and values (6 significant digits), as train and test print them.</summary>
+    /// <summary>A two-column table of metric names and values (in the evaluation report's number format), as train and test print them.</summary>
     public static Table Metrics(IReadOnlyDictionary<string, double> metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         var table = Table("metric", "value");
         foreach (var (name, value) in metrics)
         {
-            table.AddTextRow(name, value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture));
+            table.AddTextRow(name, Vision.Engine.Evaluation.EvaluationReport.Number(value));
         }
         return table;
     }

@@ -37,7 +37,10 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
     /// <summary>Records a point a checkpoint can resume from exactly (after an optimizer step or an epoch's end).</summary>
     public void MarkSafePoint(int epoch, int batchesConsumed, long iter) => safePoint = Capture(epoch, batchesConsumed, iter);
 
-    /// <summary>Applies <c>resume</c> or <c>load_from</c>; returns how many batches of the current epoch to skip.</summary>
+    /// <summary>
+    /// Applies <c>resume</c> or <c>load_from</c>; returns how many batches of the current epoch to skip. When both are
+    /// set resume wins, as in MMEngine; <c>load_from</c> then only starts the run when <c>resume = "auto"</c> finds no checkpoint.
+    /// </summary>
     public int LoadOrResume()
     {
         var options = trainer.Options;
@@ -61,10 +64,9 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
                     return Resume(checkpoint);
                 }
             }
-            trainer.Info($"resume = \"auto\" found no checkpoint in '{store.Root}'; training from scratch.");
-            return 0;
+            trainer.Info($"resume = \"auto\" found no checkpoint in '{store.Root}'; {(options.LoadFrom is null ? "training from scratch" : "starting from load_from")}.");
         }
-        if (options.Resume is { } resume)
+        else if (options.Resume is { } resume)
         {
             using var checkpoint = store.Load(resume);
             return Resume(checkpoint);
@@ -137,7 +139,8 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
         }
         catch (Exception e)
         {
-            trainer.Logger.LogError(e, "Could not write a checkpoint after the training failure.");
+            // The message only: the training failure is what the user sees last, and a stack trace before it hides it.
+            trainer.Logger.LogError("Could not write a checkpoint after the training failure: {Message}", e.Message);
         }
     }
 

@@ -8,11 +8,14 @@ namespace Vision.Engine.Checkpoints;
 /// </summary>
 public sealed class CheckpointOptions
 {
-    /// <summary>Save every <c>interval</c> epochs (or iterations, see <see cref="ByEpoch"/>); 0 turns periodic checkpoints off. Default 1.</summary>
+    /// <summary>
+    /// Save every <c>interval</c> epochs (or iterations, see <see cref="ByEpoch"/>); 0 turns periodic checkpoints off.
+    /// Default 1. An iteration-based configuration that sets it must say its unit with <see cref="ByEpoch"/>.
+    /// </summary>
     [ConfigurationKeyName("interval")]
     public int Interval { get; set; } = 1;
 
-    /// <summary>Count <see cref="Interval"/> in epochs (true) or iterations (false) (<c>by_epoch</c>); null follows the loop (epoch- or iteration-based).</summary>
+    /// <summary>Count <see cref="Interval"/> in epochs (true) or iterations (false) (<c>by_epoch</c>, as MMEngine's CheckpointHook); null follows the loop (epoch- or iteration-based).</summary>
     [ConfigurationKeyName("by_epoch")]
     public bool? ByEpoch { get; set; }
 

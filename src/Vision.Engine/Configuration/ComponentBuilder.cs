@@ -53,7 +53,7 @@ internal static class ComponentBuilder
     /// <summary>Whether <paramref name="section"/> is absent or empty.</summary>
     public static bool IsEmpty(IConfigurationSection section) => section.Value is null && !section.GetChildren().Any();
 
-    /// <summary>The items of an array section in index order (a single object counts as a one-item list).</summary>
+    /// <summary>The items of an array section in index order (a single object counts as a one-item list, an empty list as none).</summary>
     public static IReadOnlyList<IConfigurationSection> Items(IConfigurationSection section)
     {
         var children = section.GetChildren().ToList();
@@ -61,7 +61,8 @@ internal static class ComponentBuilder
         {
             return [.. children.OrderBy(c => int.Parse(c.Key, CultureInfo.InvariantCulture))];
         }
-        return IsEmpty(section) ? [] : [section];
+        // JSON's [] reaches the configuration as an empty value.
+        return IsNull(section) ? [] : [section];
     }
 
     private static object BuildRegistered(IConfigurationSection section, ComponentRegistry registry, BuildArguments arguments, IReadOnlyCollection<string> ignoredKeys) =>

@@ -33,15 +33,19 @@ public sealed class Config
 
     private readonly JsonObject root;
 
-    private Config(JsonObject root, string? sourcePath)
+    private Config(JsonObject root, string? sourcePath, string? origin = null)
     {
         this.root = root;
         SourcePath = sourcePath;
+        Origin = origin ?? sourcePath;
         Configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(root.ToJsonString()))).Build();
     }
 
     /// <summary>The full path of the file the configuration was loaded from, or null when it was made in memory.</summary>
     public string? SourcePath { get; }
+
+    /// <summary>Where the configuration came from, for reports: the file it was loaded from, or the checkpoint that stored it; null when made in memory.</summary>
+    public string? Origin { get; }
 
     /// <summary>The merged configuration as key/value sections (keys are case-insensitive; array items are sections "0", "1", …).</summary>
     public IConfiguration Configuration { get; }
@@ -93,7 +97,7 @@ public sealed class Config
         {
             item.ApplyTo(root);
         }
-        return new Config(root, sourcePath: null);
+        return new Config(root, sourcePath: null, origin: $"{folder} (the configuration it was trained with)");
     }
 
     /// <summary>A configuration from an already merged JSON object (e.g. the one a checkpoint stores); it is copied.</summary>

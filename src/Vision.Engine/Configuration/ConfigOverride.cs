@@ -10,18 +10,21 @@ namespace Vision.Engine.Configuration;
 /// (<c>optimizer:lr</c>), and a number segment indexes into an existing array (<c>param_scheduler:0:end</c>). The
 /// value is read as JSON when it parses (numbers, true/false, null, arrays, objects) and as a plain string
 /// otherwise, so <c>type=AdamW</c> needs no quotes. It is layered like a config file: an object value merges
-/// into the object at the path (<c>"_delete_": true</c> replaces it), anything else replaces the value there.
+/// into the object at the path (<c>"_delete_": true</c> replaces it), anything else replaces the value there. An
+/// empty value (<c>trainer:load_from=</c>) clears the setting: the key is removed, so its default applies.
 /// </summary>
 internal sealed class ConfigOverride
 {
     private readonly string[] path;
     private readonly JsonNode? value;
+    private readonly bool clears;
 
-    private ConfigOverride(string text, string[] path, JsonNode? value)
+    private ConfigOverride(string text, string[] path, JsonNode? value, bool clears)
     {
         Text = text;
         this.path = path;
         this.value = value;
+        this.clears = clears;
     }
 
     /// <summary>The override as given.</summary>
@@ -43,12 +46,13 @@ internal sealed class ConfigOverride
             throw new ArgumentException(
                 $"--set {text}: the path '{text[..equals]}' must be keys separated by ':' with none empty, e.g. optimizer:lr.", nameof(text));
         }
-        return new ConfigOverride(text, [.. segments.Select(s => s.Trim())], ParseValue(text[(equals + 1)..]));
+        var value = text[(equals + 1)..];
+        return new ConfigOverride(text, [.. segments.Select(s => s.Trim())], ParseValue(value), clears: value.Trim().Length == 0);
     }
 
     /// <summary>Applies the override to <paramref name="config"/> in place, creating missing objects along the path.</summary>
-    /// <exception cref="ArgumentException">The path runs into a value that is not an object, or indexes an array
-    /// with something that is not an index of it.</exception>
+    /// <exception cref="ArgumentException">The path runs into a value that is not an object, indexes an array
+    /// with something that is not an index of it, or clears an array item.</exception>
     public void ApplyTo(JsonObject config)
     {
         JsonNode container = config;
@@ -58,6 +62,11 @@ internal sealed class ConfigOverride
             switch (container)
             {
                 case JsonObject obj:
+                    if (last && clears)
+                    {
+                        obj.Remove(path[i]);
+                        return;
+                    }
                     if (last)
                     {
                         ConfigMerger.Merge(obj, new JsonObject(ConfigLoader.NodeOptions) { [path[i]] = value?.DeepClone() }, Origin);
@@ -75,6 +84,10 @@ internal sealed class ConfigOverride
                     {
                         throw new ArgumentException(
                             $"{Origin}: {array.GetPath()} is an array of {array.Count} items, so '{path[i]}' must be an index from 0 to {array.Count - 1}.");
+                    }
+                    if (last && clears)
+                    {
+                        throw new ArgumentException($"{Origin}: an empty value clears a setting, but {array.GetPath()}[{index}] is an array item; remove it by setting the whole array.");
                     }
                     if (last)
                     {

@@ -9,6 +9,7 @@ using Vision.Engine.Optim;
 using Vision.Engine.Schedulers;
 using Vision.Engine.Training;
 using Vision.Models;
+using Vision.Models.Registry;
 
 namespace Vision.Engine.Configuration;
 
@@ -54,6 +55,7 @@ public sealed class Experiment : IDisposable
         {
             // Each section is built even when another failed, so one run reports every mistake.
             var errors = new ConfigErrorCollector();
+            CheckSections(errors);
             var train = errors.Try(() => OptionalLoader("train_dataloader"));
             ValDataLoader = errors.Try(() => OptionalLoader("val_dataloader"));
             TestDataLoader = errors.Try(() => OptionalLoader("test_dataloader"));
@@ -78,6 +80,10 @@ public sealed class Experiment : IDisposable
             // The model's class count defaults to the training set's, so it is built once the data are.
             var evaluation = pipelines.GetValueOrDefault("val_dataloader") ?? pipelines.GetValueOrDefault("test_dataloader") ?? [];
             Model = model!.Build(Config.GetSection(ModelSection.Name), Classes, evaluation);
+            var loaders = new Dictionary<string, DataLoader?> { ["train_dataloader"] = train, ["val_dataloader"] = ValDataLoader, ["test_dataloader"] = TestDataLoader }
+                .Where(l => l.Value is not null).ToDictionary(l => l.Key, l => l.Value!);
+            ExperimentChecks.Run(Config, Model.num_classes, loaders, Options, errors);
+            errors.ThrowIfAny();
         }
         catch
         {
@@ -85,6 +91,17 @@ public sealed class Experiment : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// The top-level sections a configuration may have: those a run reads, plus <c>evolve</c> (read by
+    /// <c>vision evolve</c>) and MMEngine's <c>launcher</c> (how distributed ranks are started). Any other section is
+    /// a misspelling that would otherwise be ignored silently, so it is an error.
+    /// </summary>
+    public static IReadOnlyList<string> Sections { get; } =
+    [
+        ModelSection.Name, "train_dataloader", "val_dataloader", "test_dataloader", "optim_wrapper", "auto_scale_lr",
+        "param_scheduler", "batch_augment", "val_evaluator", "custom_hooks", TrainerOptions.SectionName, "evolve", "launcher",
+    ];
 
     /// <summary>The configuration the run was built from.</summary>
     public Config Config { get; }
@@ -181,6 +198,7 @@ public sealed class Experiment : IDisposable
         errors.ThrowIfAny();
         configure?.Invoke(builder);
         using var trainer = builder.Build();
+        trainer.ConfigOrigin = Config.Origin;
         trainer.LoadCheckpoint(checkpoint);
         return trainer.Test(loader, loader.Dataset.Classes);
     }
@@ -205,6 +223,7 @@ public sealed class Experiment : IDisposable
         configure?.Invoke(builder);
         var trainer = builder.Build();
         trainer.RunConfig = Config.ToJsonNode();
+        trainer.ConfigOrigin = Config.Origin;
         return trainer;
     }
 
@@ -259,6 +278,15 @@ public sealed class Experiment : IDisposable
         owned.Add(loader);
         pipelines[key] = transforms;
         return loader;
+    }
+
+    private void CheckSections(ConfigErrorCollector errors)
+    {
+        foreach (var section in Config.Configuration.GetChildren().Where(s => !Sections.Contains(s.Key, StringComparer.OrdinalIgnoreCase)))
+        {
+            errors.Add(new ConfigException(section.Path,
+                $"unknown section '{section.Key}'.{NameSuggestions.Hint(section.Key, Sections)} Sections: {string.Join(", ", Sections)}."));
+        }
     }
 
     private TrainerOptions BindTrainerOptions(string? workDir)

@@ -56,7 +56,13 @@ public static class VisionTrainerServiceCollectionExtensions
         services.TryAddSingleton<IDistributedContext, SingleProcessContext>();
         services.TryAddSingleton(_ => AnsiConsole.Console);
         services.TryAddSingleton<ILogger<Trainer>>(sp =>
-            sp.GetService<ILoggerFactory>()?.CreateLogger<Trainer>() ?? new AnsiConsoleLogger<Trainer>(sp.GetRequiredService<IAnsiConsole>()));
+        {
+            ILogger<Trainer> log = sp.GetService<ILoggerFactory>()?.CreateLogger<Trainer>() ?? new AnsiConsoleLogger<Trainer>(sp.GetRequiredService<IAnsiConsole>());
+            // The main process also keeps the log as a text file in the work dir, as MMEngine does.
+            return sp.GetRequiredService<IDistributedContext>().IsMainProcess
+                ? new LogFileLogger<Trainer>(log, Path.Combine(TrainerOptionsOf(sp).WorkDir, LogFileLogger<Trainer>.FileNameFor(DateTime.Now)))
+                : log;
+        });
         services.TryAddSingleton<ICheckpointStore>(sp => new FileCheckpointStore(Path.Combine(TrainerOptionsOf(sp).WorkDir, "checkpoints")));
         // An ImageClassifier carries its loss (label smoothing, class weights, soft targets), as in MMPreTrain.
         services.TryAddSingleton<LossFunction>(sp => sp.GetService<Module<Tensor, Tensor>>() is ImageClassifier classifier

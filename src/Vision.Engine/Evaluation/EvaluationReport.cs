@@ -68,6 +68,9 @@ public sealed class EvaluationReport
     /// <summary>The per-class metrics by label, or null.</summary>
     public IReadOnlyList<ClassMetrics>? PerClass { get; }
 
+    /// <summary>What was evaluated (checkpoint, config, weights, dataset, sample count), or null when not recorded.</summary>
+    public EvaluationSource? Source { get; internal set; }
+
     /// <summary>A copy of the confusion matrix counts [ground truth, prediction], or null.</summary>
     public long[,]? ConfusionMatrix => (long[,]?)confusionMatrix?.Clone();
 
@@ -119,7 +122,8 @@ public sealed class EvaluationReport
     }
 
     /// <summary>
-    /// The report as JSON: <c>metrics</c> (name → value), <c>classes</c>, and where present <c>per_class</c>
+    /// The report as JSON: <c>metrics</c> (name → value), <c>classes</c>, and where present <c>source</c> (checkpoint,
+    /// config, weights, dataset, samples), <c>per_class</c>
     /// (objects with class, precision, recall, f1-score, support) and <c>confusion_matrix</c> (rows = ground truth).
     /// </summary>
     public string ToJson()
@@ -129,11 +133,20 @@ public sealed class EvaluationReport
         {
             metrics[name] = value;
         }
-        var root = new JsonObject
+        var root = new JsonObject();
+        if (Source is { } source)
         {
-            ["metrics"] = metrics,
-            ["classes"] = new JsonArray([.. Classes.Select(c => (JsonNode?)c)]),
-        };
+            root["source"] = new JsonObject
+            {
+                ["checkpoint"] = source.Checkpoint,
+                ["config"] = source.Config,
+                ["weights"] = source.Weights,
+                ["dataset"] = source.Dataset,
+                ["samples"] = source.Samples,
+            };
+        }
+        root["metrics"] = metrics;
+        root["classes"] = new JsonArray([.. Classes.Select(c => (JsonNode?)c)]);
         if (PerClass is not null)
         {
             root["per_class"] = new JsonArray([.. PerClass.Select((m, c) => (JsonNode?)new JsonObject
@@ -158,6 +171,13 @@ public sealed class EvaluationReport
     {
         var text = new StringBuilder();
         text.AppendLine("# Evaluation report").AppendLine();
+        if (Source is { } source)
+        {
+            text.AppendLine($"- Checkpoint: {source.Checkpoint ?? "none (the model's weights as they were)"}");
+            text.AppendLine($"- Config: {source.Config ?? "none (built in code)"}");
+            text.AppendLine($"- Weights: {source.Weights}");
+            text.AppendLine($"- Dataset: {source.Dataset}, {source.Samples} samples").AppendLine();
+        }
         text.AppendLine("| Metric | Value |").AppendLine("| --- | ---: |");
         foreach (var (name, value) in Metrics)
         {
@@ -190,7 +210,11 @@ public sealed class EvaluationReport
         return text.ToString();
     }
 
-    private static string Number(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A metric value as reports and summaries print it: two decimals (metrics are percentages, as MMPreTrain
+    /// reports them), so the console, <see cref="MarkdownFileName"/> and <c>FitResult</c> show the same numbers.
+    /// </summary>
+    public static string Number(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 
     // A '|' would end the table cell and a line break the row.
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");

@@ -62,6 +62,9 @@ public sealed class EMAHook : Hook, IDisposable
         this.updateBuffers = updateBuffers;
     }
 
+    /// <summary>Whether validation and test passes run on the averaged weights (<c>validate_with_ema</c>).</summary>
+    public bool ValidatesWithEma => validateWithEma;
+
     /// <summary>The number of updates made.</summary>
     public long Updates { get; private set; }
 

@@ -43,7 +43,9 @@ public sealed class ProgressBarHook : Hook, IDisposable
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async context =>
             {
-                var epochTask = context.AddTask(Describe(trainer), maxValue: trainer.EpochLength);
+                // An iteration-based run may end inside an epoch: the bar then ends where the run does.
+                var length = trainer.IsIterBased ? Math.Min(trainer.EpochLength, trainer.InnerIter + trainer.MaxIters - trainer.Iter) : trainer.EpochLength;
+                var epochTask = context.AddTask(Describe(trainer), maxValue: length);
                 epochTask.Value = trainer.InnerIter;
                 ready.SetResult(epochTask);
                 await done.ConfigureAwait(false);
@@ -80,7 +82,8 @@ public sealed class ProgressBarHook : Hook, IDisposable
 
     private static string Describe(Trainer trainer)
     {
-        var text = $"epoch {trainer.Epoch + 1}" + (trainer.Options.MaxEpochs is { } total ? $"/{total}" : "");
+        // In the run's unit: an iteration-based run counts iterations towards max_iters.
+        var text = trainer.IsIterBased ? $"iter {trainer.Iter}/{trainer.MaxIters}" : $"epoch {trainer.Epoch + 1}/{trainer.Options.MaxEpochs}";
         if (trainer.Logs.TryGetScalar(MessageHubKeys.TrainLoss, out var loss))
         {
             text += string.Create(CultureInfo.InvariantCulture, $"  loss {loss.Mean(trainer.Options.LogInterval):0.0000}");

@@ -15,10 +15,11 @@ internal sealed class TestLoop(Trainer trainer, DataLoader loader) : EvaluationL
     /// <inheritdoc />
     protected override string Mode => "test";
 
-    /// <summary>Tests; returns the report (per-class rows named by <paramref name="classes"/>, indices when null).</summary>
-    public EvaluationReport Run(IReadOnlyList<string>? classes)
+    /// <summary>Tests; returns the report (per-class rows named by <paramref name="classes"/>, indices when null) of what <paramref name="source"/> describes.</summary>
+    public EvaluationReport Run(IReadOnlyList<string>? classes, EvaluationSource source)
     {
         var report = Evaluate(classes);
+        report.Source = source;
         if (Trainer.Distributed.IsMainProcess)
         {
             report.Save(Trainer.TestReportDir);

@@ -21,4 +21,13 @@ public sealed record FitResult(
     string WorkDir,
     string LogDir,
     string? LatestCheckpoint,
-    string? BestCheckpoint);
+    string? BestCheckpoint)
+{
+    /// <summary>Every field, the metrics by name with the number format of the evaluation reports (a record would print the dictionary's type name).</summary>
+    public override string ToString()
+    {
+        var metrics = string.Join(", ", Metrics.Select(m => $"{m.Key} = {Evaluation.EvaluationReport.Number(m.Value)}"));
+        return $"FitResult {{ Reason = {Reason}, Message = {Message}, Epoch = {Epoch}, Iter = {Iter}, OptimizerSteps = {OptimizerSteps}, " +
+            $"Metrics = {{ {metrics} }}, WorkDir = {WorkDir}, LogDir = {LogDir}, LatestCheckpoint = {LatestCheckpoint ?? "none"}, BestCheckpoint = {BestCheckpoint ?? "none"} }}";
+    }
+}

@@ -234,6 +234,12 @@ public sealed class Trainer : IDisposable
     /// <summary>The resolved configuration the run was built from (checkpoints store it), or null.</summary>
     public System.Text.Json.Nodes.JsonObject? RunConfig { get; set; }
 
+    /// <summary>Where <see cref="RunConfig"/> came from (a config file, or the checkpoint that stored it), for reports; null for a run built in code.</summary>
+    public string? ConfigOrigin { get; set; }
+
+    /// <summary>The checkpoint or weights file <see cref="LoadCheckpoint"/> last loaded (a full path), or null.</summary>
+    public string? LoadedCheckpoint { get; private set; }
+
     /// <summary>The newest checkpoint written or resumed from, if any.</summary>
     public string? LatestCheckpoint => checkpointManager.Latest;
 
@@ -271,6 +277,7 @@ public sealed class Trainer : IDisposable
             throw new InvalidOperationException("This trainer has already run; build a new one to train again.");
         }
         started = true;
+        CheckpointFolderProbe.EnsureWritable(Checkpoints, Distributed.IsMainProcess);
         using var interruption = new InterruptionScope(cancellationToken, reason =>
         {
             interrupted = true;
@@ -327,7 +334,11 @@ public sealed class Trainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(testDataLoader);
         ConfigureThreads();
-        return new TestLoop(this, testDataLoader).Run(classes);
+        var dataset = testDataLoader.Dataset;
+        var source = new EvaluationSource(LoadedCheckpoint, ConfigOrigin,
+            hooks.OfType<EMAHook>().Any(h => h.ValidatesWithEma) ? "EMA" : "raw",
+            dataset is Vision.Data.Datasets.ImageFolder folder ? $"ImageFolder {folder.Root}" : dataset.GetType().Name, dataset.Count);
+        return new TestLoop(this, testDataLoader).Run(classes, source);
     }
 
     /// <summary>
@@ -351,7 +362,9 @@ public sealed class Trainer : IDisposable
     public WeightLoadResult LoadCheckpoint(string path, WeightLoadPolicy policy = WeightLoadPolicy.Strict)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return checkpointManager.LoadWeights(path, policy, "load checkpoint");
+        var result = checkpointManager.LoadWeights(path, policy, "load checkpoint");
+        LoadedCheckpoint = Path.GetFullPath(path);
+        return result;
     }
 
     /// <summary>Frees what the trainer's container created (optimizer, writers, preprocessor); the model stays the caller's.</summary>
@@ -408,7 +421,9 @@ public sealed class Trainer : IDisposable
     internal bool IsValidationDue(long done)
     {
         var total = IsIterBased ? MaxIters : Options.MaxEpochs!.Value;
-        return valLoop is not null && done >= Options.ValBegin && (done % Options.ValInterval == 0 || done == total);
+        // val_by_epoch: true in an iteration-based run counts epochs, converted here to iterations.
+        long unit = IsIterBased && Options.ValByEpoch == true ? EpochLength : 1;
+        return valLoop is not null && done >= Options.ValBegin * unit && (done % (Options.ValInterval * unit) == 0 || done == total);
     }
 
     private static InvalidOperationException EvaluationOnly(string what) => new(
@@ -433,7 +448,7 @@ public sealed class Trainer : IDisposable
             catch (Exception e)
             {
                 // The training failure is the exception that matters; a hook failing while winding down only gets logged.
-                Logger.LogError(e, "{Hook}.AfterRun failed after the training failure {Failure}.", hook.GetType().Name, failure.GetType().Name);
+                Logger.LogError("{Hook}.AfterRun failed after the training failure {Failure}: {Message}", hook.GetType().Name, failure.GetType().Name, e.Message);
             }
         }
     }

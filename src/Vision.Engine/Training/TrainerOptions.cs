@@ -27,9 +27,22 @@ public sealed class TrainerOptions
     [ConfigurationKeyName("val_begin")]
     public int ValBegin { get; set; } = 1;
 
-    /// <summary>Validate every this many epochs (or iterations) and after the last one (<c>val_interval</c>). Default 1.</summary>
+    /// <summary>
+    /// Validate every this many epochs (or iterations, when iteration-based, as MMEngine's <c>IterBasedTrainLoop</c>)
+    /// and after the last one (<c>val_interval</c>). Default 1. An iteration-based configuration that sets it must say
+    /// its unit with <see cref="ValByEpoch"/>, since an epoch config switched to <c>max_iters</c> would otherwise
+    /// validate after every iteration.
+    /// </summary>
     [ConfigurationKeyName("val_interval")]
     public int ValInterval { get; set; } = 1;
+
+    /// <summary>
+    /// The unit of <see cref="ValBegin"/> and <see cref="ValInterval"/> in an iteration-based run (<c>val_by_epoch</c>):
+    /// false counts iterations, true counts epochs (converted to iterations: n epochs = n × the epoch length). Null
+    /// follows the loop; an epoch-based run validates at epoch ends only, so there it cannot be false.
+    /// </summary>
+    [ConfigurationKeyName("val_by_epoch")]
+    public bool? ValByEpoch { get; set; }
 
     /// <summary>
     /// Batches whose gradients are summed before each optimizer step (<c>accumulate_grad_batches</c>); each batch's
@@ -93,8 +106,9 @@ public sealed class TrainerOptions
 
     /// <summary>
     /// Continue an interrupted run (<c>resume</c>): <c>"auto"</c> picks the newest checkpoint in the work dir (and
-    /// starts from scratch when there is none), or a checkpoint folder path. Restores weights, optimizer, schedulers,
-    /// loss scaler, random state and the position in the epoch.
+    /// starts from scratch, or from <see cref="LoadFrom"/>, when there is none), or a checkpoint folder path. Restores
+    /// weights, optimizer, schedulers, loss scaler, random state and the position in the epoch. It wins over
+    /// <see cref="LoadFrom"/>, as in MMEngine, so <c>--resume auto</c> works for a fine-tuning config.
     /// </summary>
     [ConfigurationKeyName("resume")]
     public string? Resume { get; set; }

@@ -96,10 +96,6 @@ public sealed class TrainerOptionsValidator : IValidateOptions<TrainerOptions>
         {
             Check(Directory.Exists(loadFrom) || File.Exists(loadFrom), "LoadFrom (load_from)", "be an existing checkpoint folder or .safetensors file", loadFrom);
         }
-        if (options.Resume is not null && options.LoadFrom is not null)
-        {
-            problems.Add("Resume (resume) and LoadFrom (load_from) cannot both be set: resume continues a run, load_from starts a new one from weights.");
-        }
 
         var pre = options.DataPreprocessor ?? new DataPreprocessorOptions();
         if ((pre.Mean is null) != (pre.Std is null))

@@ -36,6 +36,10 @@ internal static class TrainerSetupValidation
         {
             failures.Add("The training DataLoader has no batches (is the dataset smaller than a batch with drop_last?).");
         }
+        if (options.ValByEpoch == false && options.MaxIters is null)
+        {
+            failures.Add("ValByEpoch (val_by_epoch) is false, but the run is epoch-based (max_epochs) and validates at epoch ends only; set max_iters for an iteration-based run or leave val_by_epoch out.");
+        }
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(TrainerOptions), failures);

@@ -120,12 +120,7 @@ public static class ModelRegistry
             {
                 return info;
             }
-            var close = Names.Keys
-                .Select(n => (Name: n, Distance: EditDistance(name.ToLowerInvariant(), n.ToLowerInvariant())))
-                .Where(c => c.Distance <= Math.Max(2, name.Length / 3) || c.Name.Contains(name, StringComparison.OrdinalIgnoreCase))
-                .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
-                .Take(5).Select(c => c.Name).ToList();
-            var hint = close.Count > 0 ? $" Did you mean: {string.Join(", ", close)}?" : "";
+            var hint = NameSuggestions.Hint(name, Names.Keys);
             throw new ArgumentException($"Unknown model '{name}'.{hint} Known models: {string.Join(", ", Models.Keys.Order(StringComparer.Ordinal))}.", nameof(name));
         }
     }
@@ -164,22 +159,5 @@ public static class ModelRegistry
             InChannels = options.Overrides.TryGetValue("in_channels", out var text) && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var c) ? c : 3,
         };
         return model;
-    }
-
-    // Levenshtein distance, for suggestions.
-    private static int EditDistance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-            previous = current;
-        }
-        return previous[b.Length];
     }
 }

@@ -1,11 +1,13 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Vision.Cli.Commands;
 using Vision.Engine.Checkpoints;
 
 namespace Vision.Cli.Tests.Commands;
 
-public sealed class TrainTestCommandTests : IDisposable
+public sealed partial class TrainTestCommandTests : IDisposable
 {
     private readonly DirectoryInfo root = Directory.CreateTempSubdirectory("vision-cli-train-");
 
@@ -227,6 +229,65 @@ public sealed class TrainTestCommandTests : IDisposable
         Assert.StartsWith("error: No trainer checkpoint at", CliRun.Of("test", Path.Combine(root.FullName, "no-checkpoint")).Failed().Err);
         Assert.Contains("no-checkpoint", run.Err);
         Assert.False(Directory.Exists(Path.Combine(WorkDir, "checkpoints")));
+    }
+
+    [Fact]
+    public void AnIterationBasedRunIsSummedUpInIterationsWithTheReportsNumberFormat()
+    {
+        var run = CliRun.Of("train", ConfigPath, "--work-dir", WorkDir, "--set", "trainer:max_iters=2", "--set", "trainer:max_epochs=null").Succeeded();
+        Assert.Contains("Training completed after 2 of 2 iterations.", run.Out);
+        // Every metric with two decimals, as evaluation.md prints it.
+        var metrics = run.Rows().Where(r => r.Length == 2 && r[0].StartsWith("accuracy/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(metrics);
+        Assert.All(metrics, r => Assert.Matches(@"^\d+\.\d\d$", r[1]));
+    }
+
+    [Fact]
+    public void AnUnwritableCheckpointFolderIsOneErrorLineBeforeAnyTraining()
+    {
+        Directory.CreateDirectory(WorkDir);
+        File.WriteAllText(Path.Combine(WorkDir, "checkpoints"), "a file where the checkpoint folder goes");
+        var run = CliRun.Of("train", ConfigPath, "--work-dir", WorkDir, "--set", "trainer:max_epochs=50").Failed();
+        Assert.StartsWith($"error: The checkpoint folder '{Path.Combine(WorkDir, "checkpoints")}' cannot be written, so no checkpoint could be saved: ", run.Err);
+        Assert.Single(run.Err.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", run.Out);
+        Assert.DoesNotContain("Epoch(train)", run.Out);
+    }
+
+    [Fact]
+    public async Task ASecondCtrlCEndsTheRunAtOnceWithoutACrash()
+    {
+        // Steps slow enough (ResNet-50 at 224 pixels) that stopping after the first Ctrl-C takes longer than
+        // System.CommandLine's termination timeout, which is when its handler used to throw on the second one.
+        using var process = Process.Start(new ProcessStartInfo("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "Vision.Cli.dll"), "train", ConfigPath, "--work-dir", WorkDir, "--set", "trainer:max_epochs=50",
+             "--set", "model:type=resnet50", "--set", "model:img_size=224", "--set", """train_dataloader:pipeline=[{ "type": "Resize", "size": 224 }]"""])
+        { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        var error = process.StandardError.ReadToEndAsync();
+        string? line;
+        while ((line = await process.StandardOutput.ReadLineAsync()) is not null && !line.Contains("Intra-op threads", StringComparison.Ordinal))
+        {
+        }
+        Assert.NotNull(line);
+        var output = process.StandardOutput.ReadToEndAsync();
+        await Task.Delay(500);
+        Assert.Equal(0, Signals.kill(process.Id, Signals.SIGINT));
+        await Task.Delay(50);
+        Assert.Equal(0, Signals.kill(process.Id, Signals.SIGINT));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        var stderr = await error;
+        Assert.True(process.ExitCode == TrainCommand.InterruptedExitCode, $"exit code {process.ExitCode}; stderr: {stderr}; stdout: {await output}");
+        Assert.DoesNotContain("Unhandled exception", stderr);
+        Assert.DoesNotContain("InvalidOperationException", stderr);
+    }
+
+    private static partial class Signals
+    {
+        public const int SIGINT = 2;
+
+        [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true)]
+        public static partial int kill(int pid, int sig);
     }
 
     private static string Line(string output, string label) =>

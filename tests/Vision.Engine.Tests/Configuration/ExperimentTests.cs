@@ -283,6 +283,12 @@ public sealed class ExperimentTests : IDisposable
     [InlineData("optim_wrapper:optimizer:momentun=0.9", "optim_wrapper:optimizer: SGD: unknown option 'momentun'")]
     [InlineData("param_scheduler:1:T_maks=3", "param_scheduler:1: CosineAnnealingLR: unknown option 'T_maks'")]
     [InlineData("param_scheduler:0:convert_to_iter_based=yes", "param_scheduler:0:convert_to_iter_based: 'yes' is not true or false.")]
+    [InlineData("trainer:max_iters=four", "trainer:max_iters: 'four' is not an integer.")]
+    [InlineData("param_schedular=[]", "param_schedular: unknown section 'param_schedular'. Did you mean: param_scheduler? Sections: model, train_dataloader, ")]
+    [InlineData("modle:type=resnet18", "modle: unknown section 'modle'. Did you mean: model? Sections: ")]
+    [InlineData("model:num_classes=3", "model:num_classes: the model has 3 classes, but train_dataloader's dataset has 4 (labels 0 to 3); set num_classes to at least 4 or leave it out.")]
+    [InlineData("val_evaluator:0:topk=[1, 5]", "val_evaluator:0:topk: top-5 accuracy needs at least 5 classes, but the model has 4 (model:num_classes).")]
+    [InlineData("trainer:checkpoint:save_best=accuracy/top5", "trainer:checkpoint:save_best: 'accuracy/top5' is not a metric the evaluators report (they report: accuracy/top1, accuracy/top2, ")]
     public void MistakesAreReportedWithTheirPathBeforeAnythingRuns(string change, string expectedStart)
     {
         var path = files.Write("configs/quadrants.json", FullConfig());
@@ -302,5 +308,134 @@ public sealed class ExperimentTests : IDisposable
         var e = Assert.Throws<ConfigException>(() => experiment.CreateTrainer().Build().Dispose());
         Assert.StartsWith(expectedStart, e.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(WorkDir, "checkpoints")));
+    }
+
+    [Fact]
+    public void AnEmptyPipelineAndAValidSaveBestAreAccepted()
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig());
+        using var experiment = Experiment.FromConfig(Config.FromFile(path, ["train_dataloader:pipeline=[]", "trainer:checkpoint:save_best=accuracy/top2"]), WorkDir);
+        Assert.Equal("accuracy/top2", experiment.Options.Checkpoint.SaveBest);
+    }
+
+    [Fact]
+    public void AnEmptySetValueClearsTheSetting()
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig("""{ "max_epochs": 2, "load_from": "nowhere.safetensors" }"""));
+        using var experiment = Experiment.FromConfig(Config.FromFile(path, ["trainer:load_from="]), WorkDir);
+        Assert.Null(experiment.Options.LoadFrom);
+        Assert.Equal(2, experiment.Options.MaxEpochs);
+    }
+
+    [Fact]
+    public void ResumeWinsOverLoadFromAndLoadFromStartsARunWithNothingToResume()
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig("""{ "max_epochs": 1, "seed": 7, "progress_bar": false }"""));
+        string weights;
+        using (var first = Experiment.FromConfig(Config.FromFile(path), WorkDir))
+        {
+            weights = first.Fit().LatestCheckpoint!;
+        }
+        int IterationsRun(string workDir)
+        {
+            var counter = new IterationCounter();
+            using var experiment = Experiment.FromConfig(Config.FromFile(path, ["trainer:max_epochs=2", $"trainer:load_from={weights}", "trainer:resume=auto"]), workDir);
+            var result = experiment.Fit(b => b.WithHooks(counter));
+            Assert.Equal(8, result.Iter);
+            return counter.Count;
+        }
+        // The first run's work dir has its checkpoint: only the second epoch runs. A fresh one starts from load_from: both.
+        Assert.Equal(4, IterationsRun(WorkDir));
+        Assert.Equal(8, IterationsRun(Path.Combine(files.Root, "fine-tune")));
+    }
+
+    private sealed class IterationCounter : Hook
+    {
+        public int Count { get; private set; }
+
+        public override void AfterTrainIter(Trainer trainer, int batchIndex, Vision.Data.Batch batch, TrainStepOutput output) => Count++;
+    }
+
+    [Fact]
+    public void ReportsNameWhatTheyEvaluatedAndTheRunKeepsATextLog()
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig("""{ "max_epochs": 1, "seed": 7, "progress_bar": false }"""));
+        using var experiment = Experiment.FromConfig(Config.FromFile(path), WorkDir);
+        var result = experiment.Fit();
+        var checkpoint = result.LatestCheckpoint!;
+
+        experiment.Test(checkpoint);
+
+        var source = JsonNode.Parse(File.ReadAllText(Path.Combine(WorkDir, "test", EvaluationReport.JsonFileName)))!["source"]!;
+        Assert.Equal(Path.GetFullPath(checkpoint), (string?)source["checkpoint"]);
+        Assert.Equal(path, (string?)source["config"]);
+        Assert.Equal("EMA", (string?)source["weights"]);
+        Assert.Equal($"ImageFolder {Path.Combine(files.Root, "data/val")}", (string?)source["dataset"]);
+        Assert.Equal(16, (long)source["samples"]!);
+        var markdown = File.ReadAllText(Path.Combine(WorkDir, "test", EvaluationReport.MarkdownFileName));
+        Assert.Contains($"- Checkpoint: {Path.GetFullPath(checkpoint)}\n- Config: {path}\n- Weights: EMA\n", markdown.ReplaceLineEndings("\n"));
+
+        // As MMEngine's runners, the training and the test each keep what the console showed in {work_dir}/{timestamp}.log.
+        var logs = Directory.GetFiles(WorkDir, "*.log").Order(StringComparer.Ordinal).Select(File.ReadAllText).ToList();
+        Assert.Equal(2, logs.Count);
+        Assert.All(logs, log => Assert.Matches(@"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} - INFO - ", log));
+        Assert.Contains(" - INFO - Intra-op threads: ", logs[0]);
+        Assert.Contains($" - INFO - Test report: {Path.Combine(WorkDir, "test", EvaluationReport.MarkdownFileName)}", logs[1]);
+
+        var top1 = result.Metrics["accuracy/top1"].ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"Metrics = {{ accuracy/top1 = {top1}, ", result.ToString());
+        Assert.Contains($"Epoch = 1, Iter = 4, ", result.ToString());
+    }
+
+    [Fact]
+    public void AnUnwritableCheckpointFolderIsFoundBeforeTheFirstStep()
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig());
+        Directory.CreateDirectory(WorkDir);
+        // A file where the folder goes: the test runs as root too, which file permissions would not stop.
+        File.WriteAllText(Path.Combine(WorkDir, "checkpoints"), "");
+        using var experiment = Experiment.FromConfig(Config.FromFile(path), WorkDir);
+        var counter = new IterationCounter();
+
+        var e = Assert.Throws<IOException>(() => experiment.Fit(b => b.WithHooks(counter)));
+
+        Assert.StartsWith($"The checkpoint folder '{Path.Combine(WorkDir, "checkpoints")}' cannot be written, so no checkpoint could be saved: ", e.Message);
+        Assert.Equal(0, counter.Count);
+    }
+
+    [Theory]
+    [InlineData("trainer:val_interval=1", "trainer:val_interval: 1 in an iteration-based run (max_iters = 8, 4 iterations per epoch) would count iterations (validation after every iteration): say its unit with val_by_epoch: false (iterations, as MMEngine's IterBasedTrainLoop) or val_by_epoch: true (epochs: every 4 iterations).")]
+    [InlineData("trainer:checkpoint:interval=2", "trainer:checkpoint:interval: 2 in an iteration-based run (max_iters = 8, 4 iterations per epoch) would count iterations (a checkpoint after every 2 iterations): say its unit with checkpoint.by_epoch: false (iterations, as MMEngine's CheckpointHook(by_epoch=False)) or checkpoint.by_epoch: true (at the end of every 2 epochs).")]
+    public void AnIterationBasedConfigRejectsIntervalsThatDoNotSayTheirUnit(string change, string message)
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig("""{ "max_iters": 8, "seed": 7, "progress_bar": false }"""));
+        var e = Assert.Throws<ConfigException>(() => Experiment.FromConfig(Config.FromFile(path, [change]), WorkDir).Dispose());
+        Assert.Equal(message, e.Message);
+        // With the unit said, the same interval is accepted.
+        var unit = change.Contains("checkpoint", StringComparison.Ordinal) ? "trainer:checkpoint:by_epoch=false" : "trainer:val_by_epoch=false";
+        using var accepted = Experiment.FromConfig(Config.FromFile(path, [change, unit]), WorkDir);
+    }
+
+    [Fact]
+    public void IntervalsInEpochsAreConvertedInAnIterationBasedRun()
+    {
+        var path = files.Write("configs/quadrants.json", FullConfig("""
+            { "max_iters": 8, "seed": 7, "progress_bar": false, "val_interval": 1, "val_by_epoch": true,
+              "checkpoint": { "interval": 1, "by_epoch": true, "max_keep_ckpts": -1 } }
+            """));
+        using var experiment = Experiment.FromConfig(Config.FromFile(path), WorkDir);
+        var validations = new ValidationCounter();
+        var result = experiment.Fit(b => b.WithHooks(validations));
+        // One epoch is 4 iterations: validation and a checkpoint after iterations 4 and 8, not after each of the 8.
+        Assert.Equal([4L, 8L], validations.Iters);
+        Assert.Equal(8, result.Iter);
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(WorkDir, "checkpoints")).Count(d => Path.GetFileName(d).StartsWith("epoch_", StringComparison.Ordinal)));
+    }
+
+    private sealed class ValidationCounter : Hook
+    {
+        public List<long> Iters { get; } = [];
+
+        public override void AfterValEpoch(Trainer trainer, IReadOnlyDictionary<string, double> metrics) => Iters.Add(trainer.Iter);
     }
 }
