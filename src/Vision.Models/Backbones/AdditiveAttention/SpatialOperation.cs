@@ -15,7 +15,7 @@ public sealed class SpatialOperation : Module<Tensor, Tensor>
         block = register_module("block", new Sequential(
             new Conv2d(dim, dim, 3, padding: 1, groups: dim),
             new BatchNorm2d(dim),
-            new ReLU(),
+            new ReLU(inplace: true),
             new Conv2d(dim, 1, 1, bias: false),
             new Sigmoid()));
     }
