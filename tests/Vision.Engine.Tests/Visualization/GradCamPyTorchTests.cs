@@ -3,6 +3,7 @@ using Vision.Engine.Visualization.Cam;
 using Vision.Models;
 using Vision.Models.Registry;
 using Vision.Serialization;
+using Vision.TestUtilities;
 using Vision.Tests.Reference;
 using Xunit.Abstractions;
 
@@ -10,7 +11,8 @@ namespace Vision.Engine.Tests.Visualization;
 
 /// <summary>
 /// Grad-CAM and Grad-CAM++ maps against an independent PyTorch computation of the same formulas on the same weights:
-/// the model is saved to safetensors, loaded into torchvision's ResNet-18 / VisionTransformer, the target layer's
+/// the model is saved to safetensors, loaded into torchvision's ResNet-18 / VisionTransformer or the CAS-ViT of
+/// benchmarks/pytorch/casvit.py (an independent transcription of the official RCViT), the target layer's
 /// output and gradient are taken with a forward hook and <c>retain_grad</c>, and the maps are computed there.
 /// </summary>
 public sealed class GradCamPyTorchTests : IDisposable
@@ -97,6 +99,41 @@ out.update(cams(m, m.layer4, inp['x'], torch.tensor([0, 3, 4]), tokens=False))
     }
 
     [SkippableFact]
+    public void CasViTMapsMatchTheOfficialDesignInPyTorchOnTheSameWeights()
+    {
+        TorchReference.Require();
+        torch.manual_seed(0);
+        using var model = ModelRegistry.Create("cas-vit-xs", num_classes: 5, img_size: 64);
+        Perturb(model);
+        // The classifier's initial weights (std 0.02) give near-equal logits and maps of ~1e-4; scaled up, the classes
+        // differ and the maps are large enough for the comparison to mean something.
+        using (torch.no_grad())
+        {
+            model.named_parameters().Single(p => p.name == "head.head.weight").parameter.mul_(100);
+        }
+        var weights = Path.Combine(directory, "casvit.safetensors");
+        model.save(weights);
+        var x = RandomImages(3, 64);
+        // At 64 px the default layer is the second stage (8×8; the last stage's map is 2×2).
+        Assert.Equal("backbone.network.2", GradCam.DefaultTargetLayer(model, 64));
+
+        var r = TorchReference.Run(LoadSafetensors + $$"""
+import os
+sys.path.insert(0, os.path.join({{JsonSerializer.Serialize(RepositoryPaths.Root)}}, "benchmarks", "pytorch"))
+import casvit
+# Vision's keys are the official ones under "backbone." or "head.".
+state = {k.split('.', 1)[1]: v for k, v in load_safetensors({{JsonSerializer.Serialize(weights)}}).items()}
+m = casvit.create("xs", num_classes=5, distillation=False, drop_path_rate=0.0)
+missing, unexpected = m.load_state_dict(state, strict=False)
+assert all(k.endswith('num_batches_tracked') for k in missing) and not unexpected, (missing, unexpected)
+m.eval()
+out.update(cams(m, m.network[2], inp['x'], torch.tensor([4, 1, 0]), tokens=False))
+""", new Dictionary<string, Tensor> { ["x"] = x });
+
+        AssertMaps(r, model, "backbone.network.2", x, [4, 1, 0], expectedSide: 8);
+    }
+
+    [SkippableFact]
     public void VisionTransformerMapsSkipTheClassTokenAndMatchPyTorchOnTheSameWeights()
     {
         TorchReference.Require();
@@ -134,10 +171,9 @@ out.update(cams(m, m.encoder.layers[-1].ln_1, inp['x'], torch.tensor([1, 2]), to
 
     private void AssertMaps(JsonElement reference, ImageClassifier model, string layer, Tensor x, int[] targets, int expectedSide)
     {
-        Assert.Equal(layer, GradCam.DefaultTargetLayer(model));
         foreach (var (method, name) in new[] { (CamMethod.GradCam, "gradcam"), (CamMethod.GradCamPlusPlus, "gradcam++") })
         {
-            using var result = new GradCam(model, method: method, imageSize: x.size(2)).Compute(x, targets);
+            using var result = new GradCam(model, layer, method, imageSize: x.size(2)).Compute(x, targets);
             Assert.Equal([x.size(0), expectedSide, expectedSide], result.Maps.shape);
             var maps = result.Maps.reshape(-1).data<float>().ToArray();
             var expected = TorchReference.Doubles(reference.GetProperty(name));

@@ -4,7 +4,8 @@ namespace Vision.Engine.Visualization.Cam;
 
 /// <summary>
 /// Draws a class activation map over its image with SkiaSharp: the image and the blended heatmap (jet colours, red =
-/// most important) side by side, enlarged to at least <see cref="MinimumSide"/> pixels, with a caption underneath.
+/// most important) side by side, enlarged to at least <see cref="MinimumSide"/> pixels, with a caption underneath
+/// (wrapped at spaces onto as many lines as it needs).
 /// </summary>
 public static class CamOverlay
 {
@@ -59,8 +60,10 @@ public static class CamOverlay
         var scale = Math.Max(1, (int)Math.Ceiling((double)MinimumSide / Math.Max(width, height)));
         var (w, h) = (width * scale, height * scale);
         using var font = new SKFont(SKTypeface.FromFamilyName(ChartRenderer.FontName), CaptionSize);
-        var captionHeight = (int)(CaptionSize * 2);
-        var info = new SKImageInfo(2 * w + 3 * Gap, h + 2 * Gap + captionHeight, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        var pictureWidth = 2 * w + 3 * Gap;
+        var lines = Gallery.ImageGrid.Wrap(caption, font, pictureWidth - 2 * Gap);
+        var lineHeight = CaptionSize * 1.35f;
+        var info = new SKImageInfo(pictureWidth, h + 2 * Gap + (int)Math.Ceiling((lines.Count + 0.4f) * lineHeight), SKColorType.Rgba8888, SKAlphaType.Opaque);
         using var surface = SKSurface.Create(info);
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
@@ -73,7 +76,10 @@ public static class CamOverlay
             canvas.DrawImage(right, new SKRect(2 * Gap + w, Gap, 2 * Gap + 2 * w, Gap + h), sampling);
         }
         using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-        canvas.DrawText(Gallery.ImageGrid.Fit(caption, font, info.Width - 2 * Gap), Gap, Gap + h + CaptionSize * 1.4f, SKTextAlign.Left, font, paint);
+        for (var l = 0; l < lines.Count; l++)
+        {
+            canvas.DrawText(lines[l], Gap, Gap + h + (l + 1) * lineHeight, SKTextAlign.Left, font, paint);
+        }
         Gallery.ImageGrid.WritePng(surface, path);
     }
 

@@ -34,24 +34,63 @@ internal abstract class ClassifierSplit
     /// <summary>The activation (or its gradient) as channel maps (N, K, h, w).</summary>
     public abstract Tensor ToMaps(Tensor activation);
 
-    /// <summary>The layer a CAM uses when none is named: the last stage of a CNN, the last block's first norm of a ViT.</summary>
-    public static string DefaultLayer(ImageClassifier model)
+    /// <summary>
+    /// A CNN's default layer is the deepest stage whose map has at least this side, or the stage with the largest map
+    /// when none does: the side ResNet's last stage has at 224 px (7×7), where pytorch-grad-cam's usual choice
+    /// (<c>layer4</c>) comes from. On small images the last stage's map is 1×1 or 2×2, a map without a place in it.
+    /// </summary>
+    public const int PreferredMapSide = 7;
+
+    /// <summary>
+    /// The layer a CAM uses when none is named: for a ViT the last block's first norm; for a CNN the deepest stage
+    /// (a Sequential of blocks: ResNet's layer1…4, CAS-ViT's network.0/2/4/6) whose map at <paramref name="imageSize"/>
+    /// is at least <see cref="PreferredMapSide"/> pixels on its shorter side, else the one with the largest map
+    /// (e.g. ResNet-18: layer4 at 224 px, layer3 at 112 px, layer1 at 28 px).
+    /// </summary>
+    public static string DefaultLayer(ImageClassifier model, long imageSize, long channels)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return model.backbone switch
+        if (model.backbone is VisionTransformer vit)
         {
-            VisionTransformer vit => $"backbone.blocks.{vit.blocks.Count - 1}.norm1",
-            CasViT casvit => $"backbone.network.{casvit.network.Count - 1}",
-            var backbone => "backbone." + backbone.named_children().Last().name,
-        };
+            return $"backbone.blocks.{vit.blocks.Count - 1}.norm1";
+        }
+        var units = SequentialSplit.Units(model, "");
+        var stages = units.Where(u => u.Module is Sequential).ToList();
+        if (stages.Count == 0)
+        {
+            return units[^1].Name;
+        }
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var wasTraining = model.training;
+        model.eval();
+        try
+        {
+            var x = torch.zeros(1, channels, imageSize, imageSize);
+            var best = (Name: stages[^1].Name, Side: -1L);
+            foreach (var (name, module) in units)
+            {
+                x = module.forward(x);
+                // Later stages win ties, so "≥ the preferred side" keeps the deepest such stage.
+                if (module is Sequential && x.dim() == 4 && Math.Min(Math.Min(x.size(2), x.size(3)), PreferredMapSide) >= best.Side)
+                {
+                    best = (name, Math.Min(Math.Min(x.size(2), x.size(3)), PreferredMapSide));
+                }
+            }
+            return best.Name;
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
     }
 
-    /// <summary>Cuts <paramref name="model"/> after <paramref name="layer"/> (null: <see cref="DefaultLayer"/>).</summary>
+    /// <summary>Cuts <paramref name="model"/> after <paramref name="layer"/> (null: <see cref="DefaultLayer"/> at the image size).</summary>
     /// <exception cref="ArgumentException">The layer is not one the model can be cut at; the message lists those it can.</exception>
     public static ClassifierSplit For(ImageClassifier model, string? layer, long imageSize, long channels)
     {
         ArgumentNullException.ThrowIfNull(model);
-        layer ??= DefaultLayer(model);
+        layer ??= DefaultLayer(model, imageSize, channels);
         ClassifierSplit split = model.backbone is VisionTransformer vit
             ? new TokenSplit(model, vit, layer)
             : new SequentialSplit(model, layer);
@@ -81,7 +120,7 @@ internal abstract class ClassifierSplit
             {
                 throw new ArgumentException(
                     $"{Model.backbone.GetType().Name} cannot be cut at '{Layer}' for a class activation map: running its parts in order " +
-                    $"differs from the model's forward by {error:G3}. Name a layer of its main path (e.g. '{DefaultLayer(Model)}').");
+                    $"differs from the model's forward by {error:G3}. Name a layer of its main path (e.g. '{DefaultLayer(Model, imageSize, channels)}').");
             }
         }
         finally
@@ -98,9 +137,7 @@ internal abstract class ClassifierSplit
 
         public SequentialSplit(ImageClassifier model, string layer) : base(model, layer)
         {
-            const string prefix = "backbone.";
-            var units = new List<(string Name, Module<Tensor, Tensor> Module)>();
-            Flatten(model.backbone, prefix, layer, units);
+            var units = Units(model, layer);
             var index = units.FindIndex(u => u.Name == layer);
             if (index < 0)
             {
@@ -110,6 +147,14 @@ internal abstract class ClassifierSplit
             }
             before.AddRange(units.Take(index + 1).Select(u => u.Module));
             after.AddRange(units.Skip(index + 1).Select(u => u.Module));
+        }
+
+        /// <summary>The backbone's steps in order, containers opened down to <paramref name="layer"/> ("" opens only ModuleLists).</summary>
+        public static List<(string Name, Module<Tensor, Tensor> Module)> Units(ImageClassifier model, string layer)
+        {
+            var units = new List<(string Name, Module<Tensor, Tensor> Module)>();
+            Flatten(model.backbone, "backbone.", layer, units);
+            return units;
         }
 
         public override Tensor Head(Tensor images) => Run(before, images);

@@ -9,7 +9,7 @@ namespace Vision.Engine.Visualization.Cam;
 /// for Grad-CAM; <see cref="CamMethod.GradCamPlusPlus"/>'s weighting otherwise) and the map relu(Σ_k w_k A_k), as
 /// pytorch-grad-cam computes them. Token layers skip the class token and fold the patch tokens onto the patch grid.
 /// <code>
-/// var cam = new GradCam(model, imageSize: 224);                 // backbone.layer4 for a ResNet, blocks[-1].norm1 for a ViT
+/// var cam = new GradCam(model, imageSize: 224);                 // backbone.layer4 for a ResNet at 224 px, blocks[-1].norm1 for a ViT
 /// using var result = cam.Compute(images);                      // predicted classes; or Compute(images, [3, 3])
 /// CamOverlay.Save(photo, result.Heatmaps[0], "cam.png", "cat 0.93");
 /// </code>
@@ -24,7 +24,7 @@ public sealed class GradCam
 
     /// <summary>Prepares maps of <paramref name="targetLayer"/> (null: the architecture's default).</summary>
     /// <param name="model">The classifier.</param>
-    /// <param name="targetLayer">The layer, by its name in the model (e.g. "backbone.layer4", "backbone.blocks.11.norm1").</param>
+    /// <param name="targetLayer">The layer, by its name in the model (e.g. "backbone.layer4", "backbone.blocks.11.norm1"); null: <see cref="DefaultTargetLayer"/> at <paramref name="imageSize"/>.</param>
     /// <param name="method">Grad-CAM or Grad-CAM++.</param>
     /// <param name="imageSize">The image size the model is used at (checks the cut once at that size).</param>
     /// <param name="inChannels">The image channels.</param>
@@ -42,8 +42,13 @@ public sealed class GradCam
     /// <summary>The weighting.</summary>
     public CamMethod Method { get; }
 
-    /// <summary>The default target layer for <paramref name="model"/>'s architecture.</summary>
-    public static string DefaultTargetLayer(ImageClassifier model) => ClassifierSplit.DefaultLayer(model);
+    /// <summary>
+    /// The target layer used when none is named: a ViT's last block's norm1; a CNN's deepest stage whose map at
+    /// <paramref name="imageSize"/> is at least 7×7 (ResNet-18: layer4 at 224 px, layer3 at 112 px, layer1 at 28 px),
+    /// or its stage with the largest map when none is.
+    /// </summary>
+    public static string DefaultTargetLayer(ImageClassifier model, long imageSize = 224, long inChannels = 3) =>
+        ClassifierSplit.DefaultLayer(model, imageSize, inChannels);
 
     /// <summary>Computes the maps of normalised <paramref name="images"/> (N, C, H, W).</summary>
     /// <param name="images">The model's input.</param>

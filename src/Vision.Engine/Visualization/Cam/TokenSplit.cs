@@ -28,7 +28,7 @@ internal sealed partial class TokenSplit : ClassifierSplit
         {
             throw new ArgumentException(
                 $"'{layer}' is not a layer a class activation map can use in a VisionTransformer; use backbone.blocks.i or backbone.blocks.i.norm1 " +
-                $"with i in 0…{vit.blocks.Count - 1} (default {DefaultLayer(model)}).");
+                $"with i in 0…{vit.blocks.Count - 1} (default backbone.blocks.{vit.blocks.Count - 1}.norm1).");
         }
         block = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         atNorm1 = match.Groups[2].Success;

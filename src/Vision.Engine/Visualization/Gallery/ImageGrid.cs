@@ -90,6 +90,28 @@ public static class ImageGrid
         return bitmap;
     }
 
+    /// <summary>
+    /// <paramref name="text"/> broken at spaces into lines no wider than <paramref name="width"/>; a single word wider
+    /// than that is cut with an ellipsis.
+    /// </summary>
+    internal static IReadOnlyList<string> Wrap(string text, SKFont font, float width)
+    {
+        var lines = new List<string>();
+        var line = "";
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var longer = line.Length == 0 ? word : line + " " + word;
+            if (line.Length > 0 && font.MeasureText(longer) > width)
+            {
+                lines.Add(line);
+                longer = word;
+            }
+            line = Fit(longer, font, width);
+        }
+        lines.Add(line);
+        return lines;
+    }
+
     // A caption longer than the tile is cut with an ellipsis.
     internal static string Fit(string text, SKFont font, float width)
     {

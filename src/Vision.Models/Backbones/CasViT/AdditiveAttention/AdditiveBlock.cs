@@ -46,8 +46,11 @@ public sealed class AdditiveBlock : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = torch.NewDisposeScope();
-        var x = input.add(local_perception.forward(input));
-        x = x.add(drop_path.forward(attn.forward(norm1.forward(x))));
-        return x.add(drop_path.forward(mlp.forward(norm2.forward(x)))).MoveToOuterDisposeScope();
+        // Each branch ends in a convolution (or drop path's mask multiply), whose output autograd does not keep, so
+        // the residual is added into it in place instead of into a new activation-sized tensor. x itself must stay
+        // as it is: the norms keep it for their backward pass.
+        var x = local_perception.forward(input).add_(input);
+        x = drop_path.forward(attn.forward(norm1.forward(x))).add_(x);
+        return drop_path.forward(mlp.forward(norm2.forward(x))).add_(x).MoveToOuterDisposeScope();
     }
 }

@@ -47,7 +47,8 @@ public sealed class AdditiveTokenMixer : Module<Tensor, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         var qkvParts = qkv.forward(input).chunk(3, 1);
-        var context = dwc.forward(oper_q.forward(qkvParts[0]).add(oper_k.forward(qkvParts[1])));
+        // Φ(q) ends in the channel gate's multiply, whose output autograd does not keep: Ψ(k) is added into it.
+        var context = dwc.forward(oper_q.forward(qkvParts[0]).add_(oper_k.forward(qkvParts[1])));
         return proj_drop.forward(proj.forward(context.mul(qkvParts[2]))).MoveToOuterDisposeScope();
     }
 }
