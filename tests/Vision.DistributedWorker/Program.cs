@@ -15,6 +15,7 @@ using dist = Vision.torch.distributed;
 //   trainer D A          N ranks against one process with the same global batch (A = accumulate_grad_batches)
 //   evaluate D           distributed evaluation of the Fashion-MNIST test split against one process
 //   train-until-killed D trains until the test kills a rank, then reports the failure
+//   auto-scale-lr D      a config with auto_scale_lr: the lr the optimizer got
 var scenario = args.Length > 0 ? args[0] : "collectives";
 var timeout = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("VISION_DIST_TIMEOUT") ?? "30", CultureInfo.InvariantCulture));
 if (Vision.DistributedWorker.TrainerScenarios.Handles(scenario))

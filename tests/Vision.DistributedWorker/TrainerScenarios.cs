@@ -1,8 +1,11 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Vision;
 using Vision.Data;
 using Vision.Data.Datasets;
 using Vision.Data.Loading;
+using Vision.Engine.Configuration;
 using Vision.Engine.Distributed;
 using Vision.Engine.Evaluation;
 using Vision.Engine.Hooks;
@@ -23,7 +26,7 @@ internal static class TrainerScenarios
 {
     private const int PerRankBatch = 4;
 
-    public static bool Handles(string scenario) => scenario is "trainer" or "evaluate" or "train-until-killed";
+    public static bool Handles(string scenario) => scenario is "trainer" or "evaluate" or "train-until-killed" or "auto-scale-lr";
 
     // How long collectives wait for a peer (the test's VISION_DIST_TIMEOUT).
     private static TimeSpan timeout;
@@ -38,6 +41,8 @@ internal static class TrainerScenarios
                 return RunTrainer(workDir, accumulate: int.Parse(args[1], CultureInfo.InvariantCulture), result);
             case "evaluate":
                 return RunEvaluation(workDir, result);
+            case "auto-scale-lr":
+                return RunAutoScaleLr(workDir, result);
             default:
                 return RunUntilKilled(workDir, result);
         }
@@ -119,6 +124,27 @@ internal static class TrainerScenarios
         {
             result["single"] = Evaluate(new DistributedOptions { Launcher = DistributedOptions.None });
         }
+        return 0;
+    }
+
+    // A config run with auto_scale_lr: the optimizer's lr must follow the global batch (batch_size × ranks).
+    private static int RunAutoScaleLr(string workDir, Dictionary<string, object> result)
+    {
+        var config = Config.FromJson(JsonNode.Parse($$"""
+            {
+              "model": { "type": "resnet18", "img_size": 28, "overrides": { "in_channels": 1 } },
+              "train_dataloader": { "batch_size": 32, "dataset": { "type": "FashionMnist", "train": false } },
+              "optim_wrapper": { "optimizer": { "type": "SGD", "lr": 0.1 } },
+              "auto_scale_lr": { "base_batch_size": 256 },
+              "env_cfg": { "dist_cfg": { "timeout": {{timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}} } },
+              "trainer": { "max_epochs": 1, "num_threads": 1, "work_dir": {{JsonSerializer.Serialize(workDir)}} }
+            }
+            """)!.AsObject());
+        using var experiment = Experiment.FromConfig(config);
+        using var trainer = experiment.CreateTrainer().Build();
+        result["rank"] = trainer.Distributed.Rank;
+        result["world_size"] = trainer.Distributed.WorldSize;
+        result["lr"] = trainer.Optimizer.param_groups[0].lr;
         return 0;
     }
 

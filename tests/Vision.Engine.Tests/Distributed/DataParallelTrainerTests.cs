@@ -67,6 +67,21 @@ public sealed class DataParallelTrainerTests : IDisposable
         }
     }
 
+    [SkippableFact]
+    public void AutoScaleLrScalesByTheGlobalBatch()
+    {
+        Skip.IfNot(File.Exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"),
+            "Fashion-MNIST is missing. Install: sudo apt-get install dataset-fashion-mnist");
+        var ranks = DistributedRanks.Run(2, $"auto-scale-lr {workDir}", TimeSpan.FromSeconds(120));
+        foreach (var (r, i) in ranks.Select((r, i) => (r, i)))
+        {
+            var json = r.Json ?? throw new Xunit.Sdk.XunitException($"rank {i} exited {r.ExitCode}: {r.Output} {r.Errors}");
+            Assert.Equal(2, json.GetProperty("world_size").GetInt32());
+            // lr 0.1 tuned for batch 256; the run's global batch is 2 ranks × 32.
+            Assert.Equal(0.1 * 64 / 256, json.GetProperty("lr").GetDouble(), 1e-12);
+        }
+    }
+
     // Ten trials (about 25 s on an idle 2-core machine): each trains on 3 ranks until every rank has taken steps, then
     // kills one (rank 0, the store's host, in even trials); the others must fail their next collective and exit
     // non-zero within the 20 s collective timeout.
