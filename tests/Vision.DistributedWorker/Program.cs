@@ -11,8 +11,20 @@ using dist = Vision.torch.distributed;
 //   ddp           DistributedDataParallel against a whole-batch reference (gradients, SGD steps, no_sync)
 //   ddp-unused    a parameter without gradient, with and without find_unused_parameters (second argument)
 //   syncbn        SyncBatchNorm against BatchNorm2d on the whole batch (outputs, gradients, running statistics)
+// and, with the Engine's Trainer joining the group itself (TrainerScenarios; the work dir is the next argument):
+//   trainer D A          N ranks against one process with the same global batch (A = accumulate_grad_batches)
+//   evaluate D           distributed evaluation of the Fashion-MNIST test split against one process
+//   train-until-killed D trains until the test kills a rank, then reports the failure
+//   auto-scale-lr D      a config with auto_scale_lr: the lr the optimizer got
 var scenario = args.Length > 0 ? args[0] : "collectives";
 var timeout = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("VISION_DIST_TIMEOUT") ?? "30", CultureInfo.InvariantCulture));
+if (Vision.DistributedWorker.TrainerScenarios.Handles(scenario))
+{
+    var outcome = new Dictionary<string, object>();
+    var code = Vision.DistributedWorker.TrainerScenarios.Run(scenario, args[1..], timeout, outcome);
+    Console.WriteLine(JsonSerializer.Serialize(outcome));
+    return code;
+}
 using var group = dist.init_process_group("gloo", timeout: timeout);
 var (rank, size) = (dist.get_rank(), dist.get_world_size());
 var result = new Dictionary<string, object> { ["rank"] = rank, ["world_size"] = size };

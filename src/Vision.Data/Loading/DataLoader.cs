@@ -122,6 +122,17 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
         }
     }
 
+    /// <summary>
+    /// A new loader over the same dataset, transforms and options but visiting the indices <paramref name="sampler"/>
+    /// chooses (shuffle off, since the sampler decides the order), e.g. one rank's <see cref="DistributedSampler"/> share.
+    /// The caller disposes it; this loader is unchanged.
+    /// </summary>
+    public DataLoader WithSampler(ISampler sampler)
+    {
+        ArgumentNullException.ThrowIfNull(sampler);
+        return new DataLoader(Dataset, Options with { Shuffle = false }, transforms, sampler);
+    }
+
     /// <summary>Sets the sampler's epoch (set_epoch), which reseeds the shuffle and the per-sample random sources.</summary>
     public void SetEpoch(int epoch) => Sampler.SetEpoch(epoch);
 

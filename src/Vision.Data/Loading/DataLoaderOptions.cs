@@ -2,9 +2,10 @@ namespace Vision.Data.Loading;
 
 /// <summary>
 /// Settings of a <see cref="DataLoader"/>, named after torch.utils.data.DataLoader's arguments. Bindable from
-/// configuration; <see cref="Validate"/> (called by the loader's constructor) rejects invalid values.
+/// configuration; <see cref="Validate"/> (called by the loader's constructor) rejects invalid values. A record, so a
+/// variant is one <c>with</c> expression away (the distributed trainer's copy without <c>shuffle</c>).
 /// </summary>
-public sealed class DataLoaderOptions
+public sealed record DataLoaderOptions
 {
     /// <summary>Samples per batch (batch_size). Default 1.</summary>
     public int BatchSize { get; init; } = 1;

@@ -106,13 +106,17 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
             location = store.Save(name, checkpoint, updateLatest);
             if (updateLatest)
             {
-                savedPoint = safePoint;
                 Latest = location;
             }
             trainer.Info($"Saved checkpoint '{location}' (epoch {checkpoint.Meta.Epoch}, iteration {checkpoint.Meta.Iter}).");
             trainer.CallHooks(h => h.AfterSaveCheckpoint(trainer, location));
         }
         trainer.Distributed.Barrier();
+        if (updateLatest)
+        {
+            // On every rank, so all of them agree on whether there is progress left to save (a save is collective).
+            savedPoint = safePoint;
+        }
         return location;
     }
 

@@ -3,6 +3,7 @@ using Vision.Data;
 using Vision.Data.BatchAugments;
 using Vision.Data.Loading;
 using Vision.Engine.Checkpoints;
+using Vision.Engine.Distributed;
 using Vision.Engine.Evaluation;
 using Vision.Engine.Hooks;
 using Vision.Engine.Optim;
@@ -143,6 +144,7 @@ public sealed class Experiment : IDisposable
     {
         var builder = Trainer.Create(Model, TrainDataLoader, ValDataLoader).Configure(Options);
         var errors = new ConfigErrorCollector();
+        errors.Try(() => builder.WithDistributed(DistributedOptions.FromConfig(Config)));
         var optimizer = Section("optim_wrapper:optimizer");
         if (ComponentBuilder.IsEmpty(optimizer))
         {
@@ -194,6 +196,7 @@ public sealed class Experiment : IDisposable
         // A test needs neither the optimizer nor the training loader: the trainer is built for evaluation only.
         var builder = Trainer.CreateForEvaluation(Model).Configure(Options);
         var errors = new ConfigErrorCollector();
+        errors.Try(() => builder.WithDistributed(DistributedOptions.FromConfig(Config)));
         AddEvaluatorsAndHooks(builder, errors);
         errors.ThrowIfAny();
         configure?.Invoke(builder);
@@ -363,7 +366,8 @@ public sealed class Experiment : IDisposable
         return optimizer;
     }
 
-    // MMEngine's auto_scale_lr: lr × (real batch size / base_batch_size), with one process the loader's batch size.
+    // MMEngine's auto_scale_lr: lr × (real batch size / base_batch_size), the global batch: the loader's batch size times
+    // the ranks (the trainer joined its process group before it builds the optimizer).
     private void ScaleLearningRate(Optimizer optimizer)
     {
         var section = Section("auto_scale_lr");
@@ -376,7 +380,7 @@ public sealed class Experiment : IDisposable
         {
             throw new ConfigException($"{section.Path}:base_batch_size", "auto_scale_lr needs a positive base_batch_size (the batch size the lr was tuned for).");
         }
-        long realBatch = TrainDataLoader.Options.BatchSize;
+        var realBatch = (long)TrainDataLoader.Options.BatchSize * torch.distributed.get_world_size();
         foreach (var group in optimizer.param_groups)
         {
             group.lr = AutoScaleLr.Scale(group.lr, baseBatch, realBatch);

@@ -53,7 +53,8 @@ public static class VisionTrainerServiceCollectionExtensions
             options.Configure(configure);
         }
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrainerOptions>, TrainerOptionsValidator>());
-        services.TryAddSingleton<IDistributedContext, SingleProcessContext>();
+        // One process, or a rank of the c10d group the torchrun environment (or DistributedOptions) describes.
+        services.TryAddSingleton(sp => DistributedLauncher.CreateContext(sp.GetService<DistributedOptions>() ?? new DistributedOptions()));
         services.TryAddSingleton(_ => AnsiConsole.Console);
         services.TryAddSingleton<ILogger<Trainer>>(sp =>
         {

@@ -1,3 +1,5 @@
+using Vision.Distributed;
+
 namespace Vision.Engine.Distributed;
 
 /// <summary>The context of a run without distribution: rank 0 of 1, and barriers return at once.</summary>
@@ -8,6 +10,9 @@ public sealed class SingleProcessContext : IDistributedContext
 
     /// <inheritdoc/>
     public int WorldSize => 1;
+
+    /// <inheritdoc/>
+    public ProcessGroup? Group => null;
 
     /// <inheritdoc/>
     public void Barrier()

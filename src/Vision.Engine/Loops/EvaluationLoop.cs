@@ -1,5 +1,6 @@
 using Vision.Data;
 using Vision.Data.Loading;
+using Vision.Engine.Distributed;
 using Vision.Engine.Evaluation;
 using Vision.Engine.Hooks;
 using Vision.Engine.Training;
@@ -9,7 +10,8 @@ namespace Vision.Engine.Loops;
 /// <summary>
 /// What validation and test passes share: the model in eval mode without gradients, the evaluation preprocessing,
 /// the forward pass under autocast, float32 logits to every evaluator, and the metrics logged as <c>{mode}/{name}</c>.
-/// The global random state is restored afterwards, so a pass never changes training. Subclasses name the hooks.
+/// The global random state is restored afterwards, so a pass never changes training. On several ranks each evaluates
+/// its share and the evaluators see every sample once (<see cref="DistributedEvaluation"/>). Subclasses name the hooks.
 /// </summary>
 internal abstract class EvaluationLoop(Trainer trainer, DataLoader loader)
 {
@@ -53,6 +55,7 @@ internal abstract class EvaluationLoop(Trainer trainer, DataLoader loader)
             evaluator.Reset();
         }
         model.eval();
+        using var results = new DistributedEvaluation(trainer.Distributed, trainer.Evaluators, loader, model);
         trainer.CallHooks(BeforeEpoch);
         using (torch.no_grad())
         {
@@ -71,15 +74,13 @@ internal abstract class EvaluationLoop(Trainer trainer, DataLoader loader)
                         logits = model.forward(inputs);
                     }
                     var logits32 = logits.to(ScalarType.Float32);
-                    foreach (var evaluator in trainer.Evaluators)
-                    {
-                        evaluator.Process(logits32, targets);
-                    }
+                    results.Process(logits32, targets);
                     trainer.CallHooks(h => AfterIter(h, batchIndex, batch, logits32));
                 }
                 index++;
             }
         }
+        results.Complete();
         var report = EvaluationReport.FromEvaluators(trainer.Evaluators, classes);
         var metrics = report.Metrics;
         model.train(wasTraining);

@@ -120,6 +120,7 @@ internal abstract class TrainLoop(Trainer trainer, OptimWrapper optimWrapper, IT
     {
         using var scope = torch.NewDisposeScope();
         var updates = optimWrapper.UpdateCount;
+        using var accumulation = optimWrapper.AccumulationContext();
         var output = step.Run(batch, new TrainStepContext(trainer, optimWrapper, trainer.AugmentRandom()));
         if (optimWrapper.UpdateCount != updates + 1)
         {

@@ -1,6 +1,7 @@
 using Vision.Engine.Amp;
 using Vision.Engine.Logging;
 using Vision.Engine.Training;
+using Vision.nn.parallel;
 
 namespace Vision.Engine.Optim;
 
@@ -51,6 +52,9 @@ public sealed class OptimWrapper
     /// <summary>The loss scaler of float16 mixed precision, else null.</summary>
     public GradScaler? Scaler { get; }
 
+    /// <summary>The data-parallel wrapper whose gradient all-reduce <see cref="AccumulationContext"/> suspends, or null.</summary>
+    public DistributedDataParallel? DataParallel { get; init; }
+
     /// <summary>Batches whose gradients are summed but not yet stepped (0 at a window boundary).</summary>
     public int PendingBatches { get; private set; }
 
@@ -71,6 +75,13 @@ public sealed class OptimWrapper
         }
         windowLength = length;
     }
+
+    /// <summary>
+    /// The context one batch's forward and backward run in (MMEngine's <c>optim_context</c>): DistributedDataParallel's
+    /// <c>no_sync</c> while the batch does not complete its accumulation window, so the gradients are all-reduced once
+    /// per optimizer step, by the window's last backward; null otherwise. The training loop enters it around each step.
+    /// </summary>
+    public IDisposable? AccumulationContext() => DataParallel is not null && PendingBatches + 1 < windowLength ? DataParallel.no_sync() : null;
 
     /// <summary>The forward-pass context of mixed precision (<c>torch.autocast</c>), or null when it is off: <c>using (wrapper.Autocast()) { … }</c>.</summary>
     public IDisposable? Autocast() => autocastType is { } type ? torch.autocast(device.Type, type) : null;

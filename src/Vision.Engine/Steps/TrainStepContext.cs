@@ -11,8 +11,8 @@ namespace Vision.Engine.Steps;
 /// <param name="AugmentRandom">The batch augment's random source of this batch (it depends only on seed, epoch and batch).</param>
 public sealed record TrainStepContext(Trainer Trainer, OptimWrapper OptimWrapper, Random AugmentRandom)
 {
-    /// <summary>The model being trained.</summary>
-    public Module<Tensor, Tensor> Model => Trainer.Model;
+    /// <summary>The module to run the training forward through: the model, or its DistributedDataParallel wrapper.</summary>
+    public Module<Tensor, Tensor> Model => Trainer.TrainingModel;
 
     /// <summary>The trainer's loss (by default the classifier's own loss module).</summary>
     public LossFunction Loss => Trainer.Loss;

@@ -63,6 +63,7 @@ public sealed class Trainer : IDisposable
     private readonly DataLoader? trainDataLoader;
     private readonly OptimWrapper? optimWrapper;
     private readonly CheckpointManager checkpointManager;
+    private readonly DistributedTraining dataParallel;
     private readonly TrainLoop? trainLoop;
     private readonly ValLoop? valLoop;
     private volatile string? stopMessage;
@@ -96,11 +97,13 @@ public sealed class Trainer : IDisposable
         this.ownedServices = ownedServices;
         Services = services;
         Options = services.GetRequiredService<IOptions<TrainerOptions>>().Value;
-        trainDataLoader = services.GetKeyedService<DataLoader>(TrainLoaderKey);
+        Distributed = services.GetRequiredService<IDistributedContext>();
+        dataParallel = new DistributedTraining(Distributed, services.GetService<DistributedOptions>());
+        trainDataLoader = dataParallel.ShardForTraining(services.GetKeyedService<DataLoader>(TrainLoaderKey));
         TrainerSetupValidation.ValidateOptions(services, Options, training: trainDataLoader is not null);
         Model = services.GetService<Module<Tensor, Tensor>>()
             ?? throw new InvalidOperationException("No model is registered: use Trainer.Create(model, …) or services.AddTrainingModel(model).");
-        ValDataLoader = services.GetKeyedService<DataLoader>(ValLoaderKey);
+        ValDataLoader = dataParallel.ShardForEvaluation(services.GetKeyedService<DataLoader>(ValLoaderKey));
         evaluators = services.GetServices<IEvaluator>().ToList();
         TrainerSetupValidation.ValidateComposition(Options, trainDataLoader, ValDataLoader, evaluators.Count);
 
@@ -115,17 +118,17 @@ public sealed class Trainer : IDisposable
         Loss = services.GetRequiredService<LossFunction>();
         Preprocessor = services.GetRequiredService<IDataPreprocessor>();
         Checkpoints = services.GetRequiredService<ICheckpointStore>();
-        Distributed = services.GetRequiredService<IDistributedContext>();
         Logger = services.GetRequiredService<ILogger<Trainer>>();
         autocastType = Options.Amp.AutocastType;
         WorkDir = Path.GetFullPath(Options.WorkDir);
         checkpointManager = new CheckpointManager(this, Checkpoints);
         valLoop = ValDataLoader is null ? null : new ValLoop(this, ValDataLoader);
+        TrainingModel = trainDataLoader is null ? Model : dataParallel.Wrap(Model);
         if (trainDataLoader is not null)
         {
             var optimizer = services.GetService<Optimizer>()
                 ?? throw new InvalidOperationException("No optimizer is registered: use .WithOptimizer(…) or services.AddOptimizer(…).");
-            optimWrapper = new OptimWrapper(optimizer, Options.ClipGrad, autocastType, Options.Amp, Device, Logs);
+            optimWrapper = new OptimWrapper(optimizer, Options.ClipGrad, autocastType, Options.Amp, Device, Logs) { DataParallel = dataParallel.DataParallel };
             var context = new SchedulerContext(optimizer, StepsPerEpoch, Options.MaxEpochs, Options.MaxIters);
             schedulers.AddRange(services.GetServices<Func<SchedulerContext, ParamScheduler>>().Select(create => create(context)));
             var step = services.GetRequiredService<ITrainStep>();
@@ -144,7 +147,10 @@ public sealed class Trainer : IDisposable
     /// <summary>The model being trained.</summary>
     public Module<Tensor, Tensor> Model { get; }
 
-    /// <summary>The training batches.</summary>
+    /// <summary>The module training forwards run through: <see cref="Model"/>, or its DistributedDataParallel wrapper on several ranks.</summary>
+    public Module<Tensor, Tensor> TrainingModel { get; }
+
+    /// <summary>The training batches (on several ranks, this rank's share).</summary>
     /// <exception cref="InvalidOperationException">The trainer was built for evaluation only.</exception>
     public DataLoader TrainDataLoader => trainDataLoader ?? throw EvaluationOnly("training DataLoader");
 
@@ -338,7 +344,7 @@ public sealed class Trainer : IDisposable
         var source = new EvaluationSource(LoadedCheckpoint, ConfigOrigin,
             hooks.OfType<EMAHook>().Any(h => h.ValidatesWithEma) ? "EMA" : "raw",
             dataset is Vision.Data.Datasets.ImageFolder folder ? $"ImageFolder {folder.Root}" : dataset.GetType().Name, dataset.Count);
-        return new TestLoop(this, testDataLoader).Run(classes, source);
+        return new TestLoop(this, dataParallel.ShardForEvaluation(testDataLoader)!).Run(classes, source);
     }
 
     /// <summary>
@@ -368,7 +374,11 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>Frees what the trainer's container created (optimizer, writers, preprocessor); the model stays the caller's.</summary>
-    public void Dispose() => ownedServices?.Dispose();
+    public void Dispose()
+    {
+        dataParallel.Dispose();
+        ownedServices?.Dispose();
+    }
 
     /// <summary>Writes an informational line to <see cref="Logger"/> on the main process.</summary>
     public void Info(string message)

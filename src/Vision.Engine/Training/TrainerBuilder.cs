@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Vision.Data.BatchAugments;
 using Vision.Data.Loading;
+using Vision.Engine.Distributed;
 using Vision.Engine.Evaluation;
 using Vision.Engine.Hooks;
 using Vision.Engine.Optim;
@@ -152,6 +154,19 @@ public sealed class TrainerBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(workDir);
         options.WorkDir = workDir;
+        return this;
+    }
+
+    /// <summary>
+    /// Sets how the trainer runs across processes: <c>new DistributedOptions { Launcher = "pytorch", SyncBatchNorm = true }</c>
+    /// to require the torchrun environment, <c>Launcher = "none"</c> to train alone whatever it says. Without this call,
+    /// a process started as one of several ranks (<c>vision launch</c>, torchrun, srun) trains data-parallel.
+    /// </summary>
+    public TrainerBuilder WithDistributed(DistributedOptions distributed)
+    {
+        ArgumentNullException.ThrowIfNull(distributed);
+        Services.RemoveAll<DistributedOptions>();
+        Services.AddSingleton(distributed);
         return this;
     }
 

@@ -1,4 +1,5 @@
 using Vision.Tests.Tensors;
+using Vision.TestUtilities;
 
 namespace Vision.Tests.Distributed;
 

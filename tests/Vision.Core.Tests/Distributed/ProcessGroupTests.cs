@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Vision.Tests.Tensors;
+using Vision.TestUtilities;
 
 namespace Vision.Tests.Distributed;
 

@@ -56,6 +56,28 @@ public sealed class DataLoaderTests
     }
 
     [Fact]
+    public void WithSamplerKeepsTheSettingsAndVisitsTheSamplersShare()
+    {
+        using var shuffled = new DataLoader(new SyntheticDataset(7), new DataLoaderOptions { BatchSize = 2, Shuffle = true, Seed = 3, DropLast = true });
+        // Rank 1 of 2 of the shuffled order: PyTorch's DistributedSampler pads 7 to 8 and takes every second index.
+        var share = new DistributedSampler(7, num_replicas: 2, rank: 1, shuffle: true, seed: 3);
+        using var sharded = shuffled.WithSampler(share);
+        Assert.Equal(shuffled.Options with { Shuffle = false }, sharded.Options);
+        Assert.Same(share, sharded.Sampler);
+        Assert.Equal(2, sharded.Count);
+        var batches = Drain(sharded.Epoch(0));
+        try
+        {
+            var order = shuffled.Sampler.GetIndices();
+            Assert.Equal(new[] { order[1], order[3], order[5], order[0] }, batches.SelectMany(b => b.Indices));
+        }
+        finally
+        {
+            DisposeAll(batches);
+        }
+    }
+
+    [Fact]
     public void FloatChwSamplesCollateToFloatNchw()
     {
         using var loader = new DataLoader(new SyntheticDataset(3), new DataLoaderOptions { BatchSize = 3 }, [new ToFloatChw()]);
