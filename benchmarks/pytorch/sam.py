@@ -3,7 +3,7 @@
 Written from the published design (the paper and the module tree of facebookresearch/segment-anything), not from
 Vision's C#, so that comparing the two is a real cross-check. Module and parameter names follow the official model,
 so ``state_dict()`` keys are the official checkpoint keys (``image_encoder.*``, ``prompt_encoder.*``,
-``mask_decoder.*``). Needs torch, numpy and (for small-region removal) cv2.
+``mask_decoder.*``). Needs torch, torchvision (NMS), numpy and (for small-region removal) scipy.
 
     model = sam.build(sam.CONFIGS["vit_b"])
     predictor = sam.Predictor(model); predictor.set_image(rgb_uint8_hwc)
@@ -24,6 +24,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import torchvision
 
 _BASE = dict(image_size=1024, patch=16, window=14, mlp_ratio=4.0, prompt_dim=256, mask_in=16,
              dec_depth=2, dec_mlp=2048, dec_heads=8, multimask=3, iou_depth=3, iou_hidden=256)
@@ -425,7 +426,7 @@ def mask_to_box(masks):
 
 
 def nms(boxes, scores, thr):
-    return torch.ops.torchvision.nms(boxes, scores, thr) if boxes.shape[0] else torch.zeros(0, dtype=torch.int64)
+    return torchvision.ops.nms(boxes, scores, thr)
 
 
 def to_rle(masks):
@@ -453,10 +454,13 @@ def from_rle(rle):
 
 
 def remove_small(mask, area, mode):
-    import cv2
+    """The official remove_small_regions, with scipy's 8-connected labelling standing in for OpenCV's
+    connectedComponentsWithStats (same components, labelled in raster order of their first pixel)."""
+    from scipy import ndimage
     holes = mode == "holes"
-    n, regions, stats, _ = cv2.connectedComponentsWithStats((holes ^ mask).astype(np.uint8), 8)
-    sizes = stats[:, -1][1:]
+    regions, n = ndimage.label(holes ^ mask, structure=np.ones((3, 3), dtype=int))
+    n += 1
+    sizes = np.bincount(regions.ravel(), minlength=n)[1:]
     small = [i + 1 for i, s in enumerate(sizes) if s < area]
     if not small:
         return mask, False
