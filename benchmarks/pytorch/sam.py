@@ -13,8 +13,8 @@ so ``state_dict()`` keys are the official checkpoint keys (``image_encoder.*``, 
 Images are resized through the tensor path (bilinear with antialiasing on the float image, as the official
 ``set_torch_image`` / ``apply_image_torch``), which Vision implements too.
 
-``python3 benchmarks/pytorch/sam.py params`` prints the parameter counts; ``... bench`` times set_image and
-predict for vit_b at 1024 px (see benchmarks/README.md).
+``python3 benchmarks/pytorch/sam.py`` prints the parameter counts; ``... bench [--model vit_b] [--threads 2]
+[--repeats 5]`` times set_image and predict at 1024 px (see benchmarks/README.md).
 """
 import math
 import sys
@@ -563,11 +563,13 @@ def count(m):
     return sum(p.numel() for p in m.parameters())
 
 
-def bench(repeats=5):
-    """Seconds per set_image (vit_b, 1024 px input from a 768x1024 image) and per single-point predict."""
+def bench(model="vit_b", threads=2, repeats=5):
+    """The PyTorch side of benchmarks/Vision.SamBench: ms per set_image (a random 768x1024 image) and per
+    single-point predict, and the peak resident memory."""
+    import resource
+    torch.set_num_threads(threads)
     torch.manual_seed(0)
-    model = build(CONFIGS["vit_b"])
-    pred = Predictor(model)
+    pred = Predictor(build(CONFIGS[model]))
     image = np.random.RandomState(0).randint(0, 256, (768, 1024, 3), dtype=np.uint8)
     pred.set_image(image)
     t = time.perf_counter()
@@ -579,12 +581,14 @@ def bench(repeats=5):
     for _ in range(20 * repeats):
         pred.predict(points=[[500, 375]], labels=[1])
     predict = (time.perf_counter() - t) / (20 * repeats)
-    print(f"pytorch sam_vit_b threads={torch.get_num_threads()} set_image={set_image * 1000:.1f} ms predict={predict * 1000:.2f} ms")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(f"pytorch sam_{model} threads={threads} set_image={set_image * 1000:.1f} ms predict={predict * 1000:.2f} ms peak_rss={peak} MB")
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["bench"]:
-        bench(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
+        opts = dict(zip(sys.argv[2::2], sys.argv[3::2]))
+        bench(opts.get("--model", "vit_b"), int(opts.get("--threads", 2)), int(opts.get("--repeats", 5)))
     else:
         for name, c in CONFIGS.items():
             m = Sam(c)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Vision.Data.Image;
 using Vision.Engine.Segmentation;
@@ -157,7 +158,7 @@ public static class SegmentCommand
             height = picture.size(0),
             width = picture.size(1),
             masks = entries,
-        }, new JsonSerializerOptions { WriteIndented = true }));
+        }, new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         console.WriteLine($"{found.Count} mask(s) of {Path.GetFileName(imagePath)}: {Path.GetFullPath(overlay)}, {Path.GetFullPath(json)}");
     }
 
