@@ -6,7 +6,7 @@ namespace Vision.Models.Transformers.Tests;
 internal static class Checks
 {
     /// <summary>Asserts |expected − actual| ≤ rtol · max|expected| + atol elementwise, naming the first difference.</summary>
-    public static void Close(double[] expected, Tensor actual, double rtol, string what, double atol = 1e-6) =>
+    public static double Close(double[] expected, Tensor actual, double rtol, string what, double atol = 1e-6) =>
         Vision.Tests.Reference.ReferenceAssert.Close(expected, actual, rtol, what, atol);
 
     /// <summary>The number of trainable values, as PyTorch's sum(p.numel() for p in model.parameters()).</summary>

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using Vision.Engine.Segmentation;
 using Vision.Models.Segmentation.Sam;
 using Vision.Tests.Reference;
@@ -9,7 +10,7 @@ namespace Vision.Engine.Tests.Segmentation;
 /// embedding, and for point, multi-point, box, box + point + mask and batched-box prompts in original-image pixels
 /// the masks (identical), IoU predictions and low-res logits (1e-4 relative), BGR input included.
 /// </summary>
-public class SamPredictorTests
+public class SamPredictorTests(ITestOutputHelper output)
 {
     [SkippableFact]
     public void PredictionsEqualTheTranscription()
@@ -26,7 +27,7 @@ public class SamPredictorTests
         Check(SamConfig.VitB, 600, 800, seed: 12);
     }
 
-    private static void Check(SamConfig config, long height, long width, ulong seed)
+    private void Check(SamConfig config, long height, long width, ulong seed)
     {
         torch.manual_seed(5);
         using var model = new Sam(config);
@@ -63,7 +64,7 @@ with torch.no_grad():
 out["batched"] = dict(masks=m.to(torch.uint8), iou=i, low=low)
 """, inputs);
 
-        ReferenceAssert.Close(TorchReference.Doubles(r.GetProperty("embedding")), predictor.ImageEmbedding, 1e-4, "image embedding");
+        Close(TorchReference.Doubles(r.GetProperty("embedding")), predictor.ImageEmbedding, 1e-4, "image embedding");
         var ones = torch.ones(1);
         var cases = new (string Name, Tensor? Points, Tensor? Labels, Tensor? Box, Tensor? Mask)[]
         {
@@ -81,16 +82,16 @@ out["batched"] = dict(masks=m.to(torch.uint8), iou=i, low=low)
                 var channels = multimask ? 3 : 1;
                 Assert.Equal(new[] { channels, height, width }, prediction.Masks.shape);
                 Assert.Equal(TorchReference.Doubles(expected.GetProperty("masks")), prediction.Masks.to(ScalarType.Float64).data<double>());
-                ReferenceAssert.Close(TorchReference.Doubles(expected.GetProperty("iou")), prediction.IouPredictions, 1e-4, $"{c.Name} IoU (multimask {multimask})");
-                ReferenceAssert.Close(TorchReference.Doubles(expected.GetProperty("low")), prediction.LowResLogits, 1e-4, $"{c.Name} low-res logits (multimask {multimask})");
+                Close(TorchReference.Doubles(expected.GetProperty("iou")), prediction.IouPredictions, 1e-4, $"{c.Name} IoU (multimask {multimask})");
+                Close(TorchReference.Doubles(expected.GetProperty("low")), prediction.LowResLogits, 1e-4, $"{c.Name} low-res logits (multimask {multimask})");
             }
         }
         using var batched = predictor.Predict(boxes: inputs["boxes"]);
         Assert.Equal(new[] { 2L, 3, height, width }, batched.Masks.shape);
         var expectedBatch = r.GetProperty("batched");
         Assert.Equal(TorchReference.Doubles(expectedBatch.GetProperty("masks")), batched.Masks.to(ScalarType.Float64).data<double>());
-        ReferenceAssert.Close(TorchReference.Doubles(expectedBatch.GetProperty("iou")), batched.IouPredictions, 1e-4, "batched IoU");
-        ReferenceAssert.Close(TorchReference.Doubles(expectedBatch.GetProperty("low")), batched.LowResLogits, 1e-4, "batched low-res logits");
+        Close(TorchReference.Doubles(expectedBatch.GetProperty("iou")), batched.IouPredictions, 1e-4, "batched IoU");
+        Close(TorchReference.Doubles(expectedBatch.GetProperty("low")), batched.LowResLogits, 1e-4, "batched low-res logits");
     }
 
     [Fact]
@@ -105,4 +106,8 @@ out["batched"] = dict(masks=m.to(torch.uint8), iou=i, low=low)
         var e = Assert.Throws<ArgumentException>(() => predictor.SetImage(torch.zeros(10, 10, 3)));
         Assert.Contains("uint8 (H, W, 3)", e.Message, StringComparison.Ordinal);
     }
+
+    // Asserts closeness and prints the worst relative difference (shown with --logger "console;verbosity=detailed").
+    private void Close(double[] expected, Tensor actual, double rtol, string what) =>
+        output.WriteLine($"{what}: max |Δ| / max |reference| = {ReferenceAssert.Close(expected, actual, rtol, what):E2}");
 }

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Text.Json;
 using Vision.Models.Segmentation.Sam;
 using Vision.Tests.Reference;
@@ -10,7 +11,7 @@ namespace Vision.Models.Transformers.Tests.Segmentation;
 /// multi-point, box and box + point + mask prompts, single- and multimask. The small configuration keeps windowed
 /// attention with padding, global attention and every decoder part; the full ViT-B at 1024 px is in the Slow tests.
 /// </summary>
-public class SamPyTorchParityTests
+public class SamPyTorchParityTests(ITestOutputHelper output)
 {
     [SkippableFact]
     public void EmbeddingAndDecodedMasksEqualTheTranscription()
@@ -27,7 +28,7 @@ public class SamPyTorchParityTests
         Check(SamConfig.VitB, seed: 4, rtol: 1e-4);
     }
 
-    private static void Check(SamConfig config, ulong seed, double rtol)
+    private void Check(SamConfig config, ulong seed, double rtol)
     {
         torch.manual_seed(7);
         using var model = new Sam(config);
@@ -83,9 +84,9 @@ with torch.no_grad():
 """, inputs);
 
         var embedding = model.image_encoder.forward(image);
-        Checks.Close(TorchReference.Doubles(r.GetProperty("embedding")), embedding, rtol, "image embedding");
+        Close(TorchReference.Doubles(r.GetProperty("embedding")), embedding, rtol, "image embedding");
         var pe = model.prompt_encoder.get_dense_pe();
-        Checks.Close(TorchReference.Doubles(r.GetProperty("pe")), pe, rtol, "dense position encoding");
+        Close(TorchReference.Doubles(r.GetProperty("pe")), pe, rtol, "dense position encoding");
         foreach (var p in prompts)
         {
             (Tensor, Tensor)? points = p.Points is null ? null : (inputs[p.Name + "_xy"], inputs[p.Name + "_labels"]);
@@ -95,9 +96,13 @@ with torch.no_grad():
                 var (low, iou) = model.mask_decoder.forward(embedding, pe, sparse, dense, multimask);
                 var expected = r.GetProperty($"{p.Name}_{(multimask ? "True" : "False")}");
                 Assert.Equal(new long[] { 1, multimask ? 3 : 1, lowRes, lowRes }, low.shape);
-                Checks.Close(TorchReference.Doubles(expected.GetProperty("low")), low, rtol, $"{p.Name} low-res logits (multimask {multimask})");
-                Checks.Close(TorchReference.Doubles(expected.GetProperty("iou")), iou, rtol, $"{p.Name} IoU predictions (multimask {multimask})");
+                Close(TorchReference.Doubles(expected.GetProperty("low")), low, rtol, $"{p.Name} low-res logits (multimask {multimask})");
+                Close(TorchReference.Doubles(expected.GetProperty("iou")), iou, rtol, $"{p.Name} IoU predictions (multimask {multimask})");
             }
         }
     }
+
+    // Asserts closeness and prints the worst relative difference (shown with --logger "console;verbosity=detailed").
+    private void Close(double[] expected, Tensor actual, double rtol, string what) =>
+        output.WriteLine($"{what}: max |Δ| / max |reference| = {Checks.Close(expected, actual, rtol, what):E2}");
 }

@@ -69,15 +69,21 @@ public sealed class RelativePositionAttention : Module<Tensor, Tensor>
         var attn = (q * Math.Pow(head_dim, -0.5)).matmul(k.transpose(-2, -1));
         if (use_rel_pos)
         {
-            attn = AddDecomposedRelativePositions(attn, q, height, width);
+            AddDecomposedRelativePositions_(attn, q, height, width);
         }
-        var heads = attn.softmax(-1).matmul(v).view(batch, num_heads, height, width, head_dim).permute(0, 2, 3, 1, 4).reshape(batch, height, width, -1);
+        // A global block's (B·heads, 4096, 4096) logits take 1 GiB at 1024 px: free them as soon as the softmax is
+        // taken instead of at the end of the scope (the matmul's backward needs q and k, not its output).
+        var weights = attn.softmax(-1);
+        attn.Dispose();
+        var heads = weights.matmul(v).view(batch, num_heads, height, width, head_dim).permute(0, 2, 3, 1, 4).reshape(batch, height, width, -1);
+        weights.Dispose();
         MacCounter.Add(2 * batch * num_heads * tokens * tokens * head_dim, this);
         return proj.forward(heads).MoveToOuterDisposeScope();
     }
 
-    // attn (B, H·W, H·W) plus the height and width terms, each q (unscaled) against the table rows for every offset.
-    private Tensor AddDecomposedRelativePositions(Tensor attn, Tensor q, long height, long width)
+    // Adds to attn (B, H·W, H·W), in place, the height and width terms: each q (unscaled) against the table rows for
+    // every offset.
+    private void AddDecomposedRelativePositions_(Tensor attn, Tensor q, long height, long width)
     {
         var rh = RelativeRows(rel_pos_h!, height);
         var rw = RelativeRows(rel_pos_w!, width);
@@ -85,7 +91,8 @@ public sealed class RelativePositionAttention : Module<Tensor, Tensor>
         var rq = q.reshape(b, height, width, head_dim);
         var relH = torch.einsum("bhwc,hkc->bhwk", rq, rh);
         var relW = torch.einsum("bhwc,wkc->bhwk", rq, rw);
-        return (attn.view(b, height, width, height, width) + relH.unsqueeze(4) + relW.unsqueeze(3)).view(b, height * width, height * width);
+        using var grid = attn.view(b, height, width, height, width);
+        grid.add_(relH.unsqueeze(4)).add_(relW.unsqueeze(3));
     }
 
     // The (size, size, C) table of rows for offsets q − k, shifted by size − 1 to index from 0.
