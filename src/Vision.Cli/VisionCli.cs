@@ -29,6 +29,7 @@ public static class VisionCli
         TsneCommand.Create(),
         BrowseDatasetCommand.Create(),
         ReportCommand.Create(),
+        SegmentCommand.Create(),
     ];
 
     /// <summary>Builds the root command with every subcommand; <c>--help</c> and <c>--version</c> come with it.</summary>

@@ -6,17 +6,8 @@ namespace Vision.Models.Transformers.Tests;
 internal static class Checks
 {
     /// <summary>Asserts |expected − actual| ≤ rtol · max|expected| + atol elementwise, naming the first difference.</summary>
-    public static void Close(double[] expected, Tensor actual, double rtol, string what, double atol = 1e-6)
-    {
-        var values = actual.data<double>();
-        Assert.True(expected.Length == values.Length, $"{what}: expected {expected.Length} values, got {values.Length}.");
-        var scale = expected.Max(Math.Abs);
-        for (var i = 0; i < values.Length; i++)
-        {
-            Assert.True(Math.Abs(expected[i] - values[i]) <= rtol * scale + atol,
-                $"{what}[{i}]: expected {expected[i]}, got {values[i]} (rtol {rtol} of max |expected| {scale}).");
-        }
-    }
+    public static double Close(double[] expected, Tensor actual, double rtol, string what, double atol = 1e-6) =>
+        Vision.Tests.Reference.ReferenceAssert.Close(expected, actual, rtol, what, atol);
 
     /// <summary>The number of trainable values, as PyTorch's sum(p.numel() for p in model.parameters()).</summary>
     public static long CountParameters(Module module) => module.parameters().Sum(p => p.numel());

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Vision.Cli.Output;
+using Vision.Models;
 using Vision.Models.Analysis;
 using Vision.Models.Registry;
 
@@ -62,9 +63,17 @@ public static class ListModelsCommand
             var aliases = string.Join(", ", info.Aliases);
             if (withParams)
             {
-                using var model = ModelRegistry.Create(name, numClasses, imageSize);
-                var summary = ModelSummary.Create(model, imageSize);
-                table.AddTextRow(name, aliases, ModelSummary.FormatCount(summary.TotalParameters), ModelSummary.FormatMacs(summary.TotalMacs), info.Description);
+                using var model = ModelRegistry.CreateModule(name, new ModelOptions { NumClasses = numClasses, ImageSize = imageSize });
+                if (model is ImageClassifier classifier)
+                {
+                    var summary = ModelSummary.Create(classifier, imageSize);
+                    table.AddTextRow(name, aliases, ModelSummary.FormatCount(summary.TotalParameters), ModelSummary.FormatMacs(summary.TotalMacs), info.Description);
+                }
+                else
+                {
+                    // Not a classifier (e.g. Segment Anything): its own fixed input, no single forward to count MACs on.
+                    table.AddTextRow(name, aliases, ModelSummary.FormatCount(model.parameters().Sum(p => p.numel())), "—", info.Description);
+                }
             }
             else
             {

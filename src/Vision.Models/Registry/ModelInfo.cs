@@ -2,9 +2,12 @@ namespace Vision.Models.Registry;
 
 /// <summary>A registered architecture: its name, how to build it and how its reference checkpoints' keys map onto it.</summary>
 /// <param name="Name">The model name (lower case by convention, e.g. "resnet50", "vit-base-p16").</param>
-/// <param name="Factory">Builds a new classifier from the options; called once per model.</param>
+/// <param name="Factory">
+/// Builds a new model from the options; called once per model. Most models are <see cref="ImageClassifier"/>s; others
+/// (e.g. Segment Anything) are plain modules, built through <see cref="ModelRegistry.CreateModule"/>.
+/// </param>
 /// <param name="Description">One line for listings (architecture, variant, source).</param>
-public sealed record ModelInfo(string Name, Func<ModelOptions, ImageClassifier> Factory, string Description)
+public sealed record ModelInfo(string Name, Func<ModelOptions, nn.Module> Factory, string Description)
 {
     /// <summary>Other names that resolve to this model (e.g. timm's "rcvit_xs" for "cas-vit-xs").</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];

@@ -51,7 +51,7 @@ public static class ModelRegistry
 
     /// <summary>Registers a model under <paramref name="name"/> and <paramref name="aliases"/>.</summary>
     /// <exception cref="ArgumentException">A name is empty, contains whitespace or wildcards, or is taken.</exception>
-    public static void Register(string name, Func<ModelOptions, ImageClassifier> factory, string description, params string[] aliases) =>
+    public static void Register(string name, Func<ModelOptions, nn.Module> factory, string description, params string[] aliases) =>
         Register(new ModelInfo(name, factory, description) { Aliases = aliases });
 
     /// <summary>Registers a model described by <paramref name="info"/> (use this to give a <see cref="ModelInfo.PretrainedKeyMap"/>).</summary>
@@ -131,11 +131,28 @@ public static class ModelRegistry
         Create(name, new ModelOptions { NumClasses = num_classes, ImageSize = img_size, Overrides = overrides ?? new Dictionary<string, string>() });
 
     /// <summary>Builds a new <paramref name="name"/> classifier from <paramref name="options"/>.</summary>
-    /// <exception cref="ArgumentException">The model is unknown, or an override is unknown to it or malformed.</exception>
+    /// <exception cref="ArgumentException">
+    /// The model is unknown, is not an image classifier (build those with <see cref="CreateModule"/>), or an override
+    /// is unknown to it or malformed.
+    /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">A common setting is out of range.</exception>
     public static ImageClassifier Create(string name, ModelOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        var model = CreateModule(name, options);
+        if (model is ImageClassifier classifier)
+        {
+            return classifier;
+        }
+        model.Dispose();
+        throw new ArgumentException($"Model '{name}' is a {model.GetType().Name}, not an image classifier; build it with ModelRegistry.CreateModule.", nameof(name));
+    }
+
+    /// <summary>Builds a new <paramref name="name"/> model of any kind (classifier or not) from <paramref name="options"/> (defaults when null).</summary>
+    /// <exception cref="ArgumentException">The model is unknown, or an override is unknown to it or malformed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A common setting is out of range.</exception>
+    public static nn.Module CreateModule(string name, ModelOptions? options = null)
+    {
+        options ??= new ModelOptions();
         var info = Get(name);
         options.Validate();
         var tracked = options.Fresh();

@@ -47,4 +47,14 @@ public sealed class ListModelsCommandTests
         var run = CliRun.Of("list-models", "resnet9*").Failed();
         Assert.Contains("'resnet9*'", run.Err);
     }
+
+    // Builds ViT-B, -L and -H (3.9 GB of weights between them, one at a time).
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void SegmentAnythingVariantsShowThePublishedParameterCounts()
+    {
+        var rows = CliRun.Of("list-models", "sam*", "--params").Succeeded().Rows().Skip(1).ToList();
+        Assert.Equal(["sam_vit_b", "sam_vit_h", "sam_vit_l"], rows.Select(r => r[0]));
+        Assert.Equal(["93,735,472", "641,090,608", "312,342,832"], rows.Select(r => r.First(c => char.IsDigit(c[0]))));
+    }
 }
