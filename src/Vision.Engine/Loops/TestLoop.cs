@@ -16,10 +16,10 @@ internal sealed class TestLoop(Trainer trainer, DataLoader loader) : EvaluationL
     protected override string Mode => "test";
 
     /// <summary>Tests; returns the report (per-class rows named by <paramref name="classes"/>, indices when null) of what <paramref name="source"/> describes.</summary>
-    public EvaluationReport Run(IReadOnlyList<string>? classes, EvaluationSource source)
+    public EvaluationReport Run(IReadOnlyList<string>? classes)
     {
         var report = Evaluate(classes);
-        report.Source = source;
+        report.Source = Source();
         if (Trainer.Distributed.IsMainProcess)
         {
             report.Save(Trainer.TestReportDir);
@@ -29,6 +29,15 @@ internal sealed class TestLoop(Trainer trainer, DataLoader loader) : EvaluationL
     }
 
     /// <inheritdoc />
+    // What was evaluated, for the report: checkpoint, config, raw or EMA weights, dataset and sample count.
+    private EvaluationSource Source()
+    {
+        var dataset = loader.Dataset;
+        return new EvaluationSource(Trainer.LoadedCheckpoint, Trainer.ConfigOrigin,
+            Trainer.Hooks.OfType<EMAHook>().Any(h => h.ValidatesWithEma) ? "EMA" : "raw",
+            dataset is Vision.Data.Datasets.ImageFolder folder ? $"ImageFolder {folder.Root}" : dataset.GetType().Name, dataset.Count);
+    }
+
     protected override void BeforeRun(Hook hook) => hook.BeforeTest(Trainer);
 
     /// <inheritdoc />

@@ -56,7 +56,7 @@ public sealed class Trainer : IDisposable
     public const string ValLoaderKey = "val";
 
     private readonly IDisposable? ownedServices;
-    private readonly List<Hook> hooks;
+    private readonly HookSequence hooks;
     private readonly List<IEvaluator> evaluators;
     private readonly List<ParamScheduler> schedulers = [];
     private readonly ScalarType? autocastType;
@@ -113,8 +113,7 @@ public sealed class Trainer : IDisposable
         {
             Model.to(MemoryFormat.ChannelsLast);
         }
-        // A stable sort: hooks of equal priority keep their registration order, as in MMEngine.
-        hooks = services.GetServices<Hook>().OrderBy(h => (int)h.Priority).ToList();
+        hooks = new HookSequence(services.GetServices<Hook>());
         Loss = services.GetRequiredService<LossFunction>();
         Preprocessor = services.GetRequiredService<IDataPreprocessor>();
         Checkpoints = services.GetRequiredService<ICheckpointStore>();
@@ -175,7 +174,7 @@ public sealed class Trainer : IDisposable
     public IReadOnlyList<ParamScheduler> Schedulers => schedulers;
 
     /// <summary>The hooks in the order they run (by priority, then registration).</summary>
-    public IReadOnlyList<Hook> Hooks => hooks;
+    public IReadOnlyList<Hook> Hooks => hooks.Ordered;
 
     /// <summary>The evaluators of validation and test passes.</summary>
     public IReadOnlyList<IEvaluator> Evaluators => evaluators;
@@ -316,7 +315,7 @@ public sealed class Trainer : IDisposable
         catch (Exception failure)
         {
             checkpointManager.SaveAfterFailure(failure);
-            CallAfterRunAfterFailure(failure);
+            hooks.CallAfterRunAfterFailure(this, failure);
             throw;
         }
         CallHooks(h => h.AfterRun(this));
@@ -340,11 +339,7 @@ public sealed class Trainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(testDataLoader);
         ConfigureThreads();
-        var dataset = testDataLoader.Dataset;
-        var source = new EvaluationSource(LoadedCheckpoint, ConfigOrigin,
-            hooks.OfType<EMAHook>().Any(h => h.ValidatesWithEma) ? "EMA" : "raw",
-            dataset is Vision.Data.Datasets.ImageFolder folder ? $"ImageFolder {folder.Root}" : dataset.GetType().Name, dataset.Count);
-        return new TestLoop(this, dataParallel.ShardForEvaluation(testDataLoader)!).Run(classes, source);
+        return new TestLoop(this, dataParallel.ShardForEvaluation(testDataLoader)!).Run(classes);
     }
 
     /// <summary>
@@ -396,13 +391,7 @@ public sealed class Trainer : IDisposable
         Info($"Intra-op threads: {threads} ({source}); data loader workers: 1 thread each.");
     }
 
-    internal void CallHooks(Action<Hook> point)
-    {
-        foreach (var hook in hooks)
-        {
-            point(hook);
-        }
-    }
+    internal void CallHooks(Action<Hook> point) => hooks.Call(point);
 
     internal IDisposable? Autocast() => autocastType is { } type ? torch.autocast(Device.Type, type) : null;
 
@@ -444,22 +433,5 @@ public sealed class Trainer : IDisposable
         var reason = interrupted ? StopReason.Interrupted : StopRequested ? StopReason.Stopped : StopReason.Completed;
         Logs.TryGetInfo<string>(CheckpointHook.BestCheckpointInfo, out var best);
         return new FitResult(reason, stopMessage ?? "completed", Epoch, Iter, OptimizerSteps, LastMetrics, WorkDir, LogDir, LatestCheckpoint, best);
-    }
-
-
-    private void CallAfterRunAfterFailure(Exception failure)
-    {
-        foreach (var hook in hooks)
-        {
-            try
-            {
-                hook.AfterRun(this);
-            }
-            catch (Exception e)
-            {
-                // The training failure is the exception that matters; a hook failing while winding down only gets logged.
-                Logger.LogError("{Hook}.AfterRun failed after the training failure {Failure}: {Message}", hook.GetType().Name, failure.GetType().Name, e.Message);
-            }
-        }
     }
 }
