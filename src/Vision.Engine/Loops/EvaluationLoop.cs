@@ -17,6 +17,9 @@ internal abstract class EvaluationLoop(Trainer trainer, DataLoader loader)
 {
     protected Trainer Trainer => trainer;
 
+    /// <summary>The batches evaluated.</summary>
+    protected DataLoader Loader => loader;
+
     /// <summary>The prefix of the logged metrics: "val" or "test".</summary>
     protected abstract string Mode { get; }
 

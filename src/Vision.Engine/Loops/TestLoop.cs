@@ -15,7 +15,7 @@ internal sealed class TestLoop(Trainer trainer, DataLoader loader) : EvaluationL
     /// <inheritdoc />
     protected override string Mode => "test";
 
-    /// <summary>Tests; returns the report (per-class rows named by <paramref name="classes"/>, indices when null) of what <paramref name="source"/> describes.</summary>
+    /// <summary>Tests; returns the report (per-class rows named by <paramref name="classes"/>, indices when null), which names what was evaluated.</summary>
     public EvaluationReport Run(IReadOnlyList<string>? classes)
     {
         var report = Evaluate(classes);
@@ -32,7 +32,7 @@ internal sealed class TestLoop(Trainer trainer, DataLoader loader) : EvaluationL
     // What was evaluated, for the report: checkpoint, config, raw or EMA weights, dataset and sample count.
     private EvaluationSource Source()
     {
-        var dataset = loader.Dataset;
+        var dataset = Loader.Dataset;
         return new EvaluationSource(Trainer.LoadedCheckpoint, Trainer.ConfigOrigin,
             Trainer.Hooks.OfType<EMAHook>().Any(h => h.ValidatesWithEma) ? "EMA" : "raw",
             dataset is Vision.Data.Datasets.ImageFolder folder ? $"ImageFolder {folder.Root}" : dataset.GetType().Name, dataset.Count);

@@ -166,15 +166,18 @@ public static class ModelRegistry
                 $"Model '{info.Name}' does not use override(s) {string.Join(", ", unread.Select(k => $"'{k}'"))}; it reads: {(known.Count > 0 ? string.Join(", ", known) : "none")}.",
                 nameof(options));
         }
-        // What a checkpoint needs to rebuild the model; a config run adds how validation prepared its inputs.
-        model.pretrained_cfg ??= new ModelMetadata
+        if (model is ImageClassifier classifier)
         {
-            Architecture = info.Name,
-            Overrides = options.Overrides,
-            NumClasses = options.NumClasses,
-            ImageSize = (int)options.ImageSize,
-            InChannels = options.Overrides.TryGetValue("in_channels", out var text) && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var c) ? c : 3,
-        };
+            // What a checkpoint needs to rebuild the model; a config run adds how validation prepared its inputs.
+            classifier.pretrained_cfg ??= new ModelMetadata
+            {
+                Architecture = info.Name,
+                Overrides = options.Overrides,
+                NumClasses = options.NumClasses,
+                ImageSize = (int)options.ImageSize,
+                InChannels = options.Overrides.TryGetValue("in_channels", out var text) && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var c) ? c : 3,
+            };
+        }
         return model;
     }
 }
