@@ -82,7 +82,7 @@ public sealed class DataParallelTrainerTests : IDisposable
         }
     }
 
-    // Ten trials (about 25 s on an idle 2-core machine): each trains on 3 ranks until every rank has taken steps, then
+    // Ten trials (43-56 s on a busy 2-core machine): each trains on 3 ranks until every rank has taken steps, then
     // kills one (rank 0, the store's host, in even trials); the others must fail their next collective and exit
     // non-zero within the 20 s collective timeout.
     [Fact]
