@@ -1,4 +1,3 @@
-using Vision.Analysis;
 using Vision.nn;
 
 namespace Vision.Models.Backbones.AdditiveAttention;
@@ -27,18 +26,7 @@ public sealed class SpatialOperation : Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        using var scope = torch.NewDisposeScope();
-        var features = input;
-        for (var i = 0; i < 3; i++)
-        {
-            features = block[i].forward(features);
-        }
-        // The 1x1 convolution to one channel is w (1, C) times the (C, H·W) pixels of each image: as a matrix product
-        // it skips the convolution's layout conversions (forward + backward 1.5–2.5× faster here, the same sums).
-        var weight = ((Conv2d)block[3]).weight;
-        var (n, c, h, w) = (features.size(0), features.size(1), features.size(2), features.size(3));
-        var logits = weight.view(1, c).matmul(features.reshape(n, c, h * w)).view(n, 1, h, w);
-        MacCounter.Add(n * c * h * w, weight);
-        return input.mul(block[4].forward(logits)).MoveToOuterDisposeScope();
+        using var gate = block.forward(input);
+        return input.mul(gate);
     }
 }
