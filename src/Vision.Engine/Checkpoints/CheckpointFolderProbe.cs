@@ -12,13 +12,24 @@ internal static class CheckpointFolderProbe
         {
             return;
         }
-        var folder = store.Root;
+        var folder = Path.GetFullPath(store.Root);
         var probe = Path.Combine(folder, $".write-probe-{Environment.ProcessId}");
+        // A run that writes no checkpoint leaves no folder behind: what the probe creates, it removes.
+        var created = folder;
+        while (Path.GetDirectoryName(created) is { } parent && !Directory.Exists(parent) && !File.Exists(parent))
+        {
+            created = parent;
+        }
+        var existed = Directory.Exists(folder);
         try
         {
             Directory.CreateDirectory(folder);
             File.WriteAllBytes(probe, [0]);
             File.Delete(probe);
+            if (!existed)
+            {
+                Directory.Delete(created, recursive: true);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
