@@ -114,14 +114,14 @@ public sealed class ImageFolder : IDataset
             {
                 throw new DirectoryNotFoundException($"ImageFolder: class '{names[label]}' has no folder {folder}.");
             }
-            var files = Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true })
-                .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
-                .ToArray();
+            var files = new List<string>();
+            CollectFiles(folder, [Canonical(root)], files);
+            files = [.. files.Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))];
             var images = files.Where(f => HasExtension(f, extensions)).Order(StringComparer.Ordinal).ToArray();
             if (images.Length == 0)
             {
                 var others = files.Select(f => Path.GetExtension(f).ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal);
-                empty.Add(files.Length == 0 ? $"'{names[label]}' (empty)" : $"'{names[label]}' ({files.Length} files of types {string.Join(", ", others)})");
+                empty.Add(files.Count == 0 ? $"'{names[label]}' (empty)" : $"'{names[label]}' ({files.Count} files of types {string.Join(", ", others)})");
             }
             samples.AddRange(images.Select(f => (f, label)));
         }
@@ -131,6 +131,32 @@ public sealed class ImageFolder : IDataset
                 $"ImageFolder {root}: no images in class folder(s) {string.Join(", ", empty)}; indexed extensions: {string.Join(", ", extensions)}.");
         }
         return (samples.ToArray(), names);
+    }
+
+    // Lists the files under folder, following links to folders (as torchvision's os.walk(followlinks=True)) but
+    // refusing a link back to a folder on the way down: it would list the same files again and again, deeper each
+    // time and under the wrong class.
+    private static void CollectFiles(string folder, HashSet<string> ancestors, List<string> files)
+    {
+        var real = Canonical(folder);
+        if (!ancestors.Add(real))
+        {
+            throw new InvalidDataException($"ImageFolder: {folder} is a symbolic link to {real}, a folder it is inside of: the folder tree loops.");
+        }
+        files.AddRange(Directory.EnumerateFiles(folder));
+        foreach (var sub in Directory.EnumerateDirectories(folder))
+        {
+            CollectFiles(sub, ancestors, files);
+        }
+        ancestors.Remove(real);
+    }
+
+    // The folder's full path with a link in its last part resolved: a loop shows as a link target already on the way
+    // down (at the latest one level later when the link sits below another link).
+    private static string Canonical(string folder)
+    {
+        var info = new DirectoryInfo(folder);
+        return Path.TrimEndingDirectorySeparator((info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) ?? info).FullName);
     }
 
     private static (string, int)[] ReadAnnotations(string annotationFile, string[] extensions, int? classCount)

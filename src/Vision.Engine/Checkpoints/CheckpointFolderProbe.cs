@@ -1,7 +1,7 @@
 namespace Vision.Engine.Checkpoints;
 
 // Finds a checkpoint folder that cannot be written before training starts, rather than when the first checkpoint is
-// due (after an epoch of work): a probe file is written and deleted (and the folder, if the probe made it).
+// due (after an epoch of work): the folder is created and a probe file written and deleted.
 internal static class CheckpointFolderProbe
 {
     /// <exception cref="IOException">The folder cannot be created or written (the message names it and says why).</exception>
@@ -12,18 +12,23 @@ internal static class CheckpointFolderProbe
         {
             return;
         }
-        var folder = store.Root;
+        var folder = Path.GetFullPath(store.Root);
         var probe = Path.Combine(folder, $".write-probe-{Environment.ProcessId}");
+        // A run that writes no checkpoint leaves no folder behind: what the probe creates, it removes.
+        var created = folder;
+        while (Path.GetDirectoryName(created) is { } parent && !Directory.Exists(parent) && !File.Exists(parent))
+        {
+            created = parent;
+        }
         var existed = Directory.Exists(folder);
         try
         {
             Directory.CreateDirectory(folder);
             File.WriteAllBytes(probe, [0]);
             File.Delete(probe);
-            // A run that never saves (checkpoints off) leaves no empty folder behind; the first save creates it again.
             if (!existed)
             {
-                Directory.Delete(folder);
+                Directory.Delete(created, recursive: true);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

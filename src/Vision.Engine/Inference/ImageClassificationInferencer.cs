@@ -217,6 +217,10 @@ public sealed class ImageClassificationInferencer
                 }
                 scores = logits.to(ScalarType.Float32).softmax(1).cpu().data<float>();
             }
+            if (!scores.All(float.IsFinite))
+            {
+                throw NonFiniteScores(samples[Array.FindIndex(scores, s => !float.IsFinite(s)) / (scores.Length / samples.Count)].Source);
+            }
         }
         finally
         {
@@ -240,6 +244,16 @@ public sealed class ImageClassificationInferencer
                 ImagePath = sample.Source,
             };
         }).ToList();
+    }
+
+    // NaN scores would read as "label 0, score NaN": name the weights that are not finite instead, or the image.
+    private InvalidDataException NonFiniteScores(string? image)
+    {
+        using var scope = torch.NewDisposeScope();
+        var broken = Model.state_dict().Where(e => !e.Value.isfinite().all().item<bool>()).Select(e => e.Key).ToList();
+        return new InvalidDataException(broken.Count > 0
+            ? $"The model's weights are not finite (NaN or infinity in {string.Join(", ", broken.Take(5))}{(broken.Count > 5 ? $" and {broken.Count - 5} more" : "")}), so its scores are NaN; the checkpoint is broken (e.g. saved after the loss diverged)."
+            : $"The model gave non-finite scores for {image ?? "an image"} although its weights are finite (an overflow in the forward pass?).");
     }
 
     private void CheckSameSize(List<DataSample> samples)

@@ -129,4 +129,21 @@ public sealed class ImageFolderTests : IDisposable
         var broken = new ImageFolder(root.FullName, classes: ["bad"]);
         Assert.Contains(Combine("bad/broken.png"), Assert.Throws<InvalidDataException>(() => broken.Get(0)).Message);
     }
+
+    [Fact]
+    public void ASymbolicLinkLoopIsAnErrorNamingTheLinkAndOtherLinksAreFollowed()
+    {
+        Image("cat/a.png", 1);
+        Image("dog/b.png", 2);
+        Image("elsewhere/c.png", 3);
+        Directory.CreateSymbolicLink(Combine("cat/loop"), root.FullName);
+
+        // Followed, the link would index the whole tree again inside "cat", deeper each time and with dog's images as cats.
+        var e = Assert.Throws<InvalidDataException>(() => new ImageFolder(root.FullName, classes: ["cat", "dog"]));
+        Assert.Equal($"ImageFolder: {Combine("cat/loop")} is a symbolic link to {root.FullName}, a folder it is inside of: the folder tree loops.", e.Message);
+
+        Directory.Delete(Combine("cat/loop"));
+        Directory.CreateSymbolicLink(Combine("cat/more"), Combine("elsewhere"));
+        Assert.Equal([("cat/a.png", 0), ("cat/more/c.png", 0), ("dog/b.png", 1)], new ImageFolder(root.FullName, classes: ["cat", "dog"]).Samples);
+    }
 }

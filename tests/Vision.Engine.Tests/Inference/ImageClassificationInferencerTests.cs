@@ -173,4 +173,16 @@ public sealed class ImageClassificationInferencerTests : IDisposable
                 "Std values must be positive and finite, got [1, 0, 1]."),
             e.Message);
     }
+
+    [Fact]
+    public void WeightsThatAreNotFiniteAreAnErrorNamingThemInsteadOfNaNScores()
+    {
+        Write("a.png", Solid(20, 20, 10, 20, 30));
+        var model = new TinyClassifier(4, convolve: false);
+        model.SetHead([.. Weight.Select((w, i) => i == 4 ? float.NaN : w)], Bias);
+
+        var e = Assert.Throws<InvalidDataException>(() => new ImageClassificationInferencer(model, Preprocessing, Classes).Infer(Root));
+
+        Assert.Equal("The model's weights are not finite (NaN or infinity in head.weight), so its scores are NaN; the checkpoint is broken (e.g. saved after the loss diverged).", e.Message);
+    }
 }
