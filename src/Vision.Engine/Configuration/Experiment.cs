@@ -202,7 +202,8 @@ public sealed class Experiment : IDisposable
         configure?.Invoke(builder);
         using var trainer = builder.Build();
         trainer.ConfigOrigin = Config.Origin;
-        trainer.LoadCheckpoint(checkpoint);
+        // A work dir or checkpoint root stands for its latest checkpoint, which the report then names.
+        trainer.LoadCheckpoint(Directory.Exists(checkpoint) ? FileCheckpointStore.Locate(checkpoint) : checkpoint);
         return trainer.Test(loader, loader.Dataset.Classes);
     }
 
