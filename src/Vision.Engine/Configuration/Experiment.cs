@@ -95,13 +95,15 @@ public sealed class Experiment : IDisposable
 
     /// <summary>
     /// The top-level sections a configuration may have: those a run reads, plus <c>evolve</c> (read by
-    /// <c>vision evolve</c>) and MMEngine's <c>launcher</c> (how distributed ranks are started). Any other section is
-    /// a misspelling that would otherwise be ignored silently, so it is an error.
+    /// <c>vision evolve</c>) and MMEngine's distributed keys (<c>launcher</c>, <c>sync_bn</c>, <c>model_wrapper_cfg</c>,
+    /// <c>env_cfg</c>; see <see cref="Distributed.DistributedOptions.FromConfig"/>). Any other section is a misspelling
+    /// that would otherwise be ignored silently, so it is an error.
     /// </summary>
     public static IReadOnlyList<string> Sections { get; } =
     [
         ModelSection.Name, "train_dataloader", "val_dataloader", "test_dataloader", "optim_wrapper", "auto_scale_lr",
-        "param_scheduler", "batch_augment", "val_evaluator", "custom_hooks", TrainerOptions.SectionName, "evolve", "launcher",
+        "param_scheduler", "batch_augment", "val_evaluator", "custom_hooks", TrainerOptions.SectionName, "evolve",
+        "launcher", "sync_bn", "model_wrapper_cfg", "env_cfg",
     ];
 
     /// <summary>The configuration the run was built from.</summary>
