@@ -16,8 +16,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 BUILD_PACKAGES=(cmake make g++ libtorch-dev libopencv-dev libgloo-dev libopenblas0-pthread)
 # Real data for the demo and the data tests.
 DATA_PACKAGES=(dataset-fashion-mnist)
-# The PyTorch reference the tests compare numerics against; scikit-learn is the t-SNE reference.
-REFERENCE_PACKAGES=(python3 python3-numpy python3-torch python3-torchvision python3-sklearn)
+# The PyTorch reference the tests compare numerics against; scikit-learn is the t-SNE reference, SciPy labels SAM's mask regions.
+REFERENCE_PACKAGES=(python3 python3-numpy python3-scipy python3-torch python3-torchvision python3-sklearn)
 # The charts' font (ScottPlot and SkiaSharp draw text with DejaVu Sans), for the demo's curves and the tests.
 DRAWING_PACKAGES=(fonts-dejavu-core)
 # The browser the report test renders report.html in, headless.
