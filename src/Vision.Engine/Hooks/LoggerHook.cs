@@ -48,8 +48,9 @@ public sealed class LoggerHook : Hook
     /// <inheritdoc/>
     public override void BeforeTrain(Trainer trainer)
     {
-        // A resumed run does again what followed its checkpoint: drop what the interrupted attempt logged of it.
-        if (trainer.Iter > 0 && trainer.Distributed.IsMainProcess && Directory.Exists(trainer.LogDir))
+        // A resumed run does again what followed its checkpoint: drop what the interrupted attempt logged of it (all of
+        // it when the attempt was killed before its first checkpoint, so resume found none).
+        if (trainer.Options.Resume is not null && trainer.Distributed.IsMainProcess && Directory.Exists(trainer.LogDir))
         {
             foreach (var writer in writers)
             {

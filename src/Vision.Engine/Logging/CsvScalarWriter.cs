@@ -37,8 +37,12 @@ public sealed class CsvScalarWriter : IScalarWriter
         {
             // mode,epoch,iter,…: the modes are plain words, so the first three fields hold no quotes.
             var fields = line.Split(',', 4);
-            return fields.Length < 4 || !long.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var at)
-                || ResumedLog.Keeps(fields[0], at, iter, validationPending);
+            if (line == Header)
+            {
+                return true;
+            }
+            return fields.Length == 4 && long.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var at)
+                && ResumedLog.Keeps(fields[0], at, iter, validationPending);
         });
 
     /// <inheritdoc/>

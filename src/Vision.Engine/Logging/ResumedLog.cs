@@ -18,9 +18,15 @@ public static class ResumedLog
         {
             return;
         }
-        var lines = File.ReadAllLines(path);
+        var text = File.ReadAllText(path);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        if (text.Length > 0 && !text.EndsWith('\n'))
+        {
+            // The last line was cut short by the kill that interrupted the run.
+            lines.RemoveAt(lines.Count - 1);
+        }
         var kept = lines.Where(keep).ToList();
-        if (kept.Count == lines.Length)
+        if (kept.Count == lines.Count && text.EndsWith('\n'))
         {
             return;
         }
