@@ -81,10 +81,11 @@ internal abstract class TrainLoop(Trainer trainer, OptimWrapper optimWrapper, IT
                     optimWrapper.BeginWindow(WindowLength());
                 }
                 output = RunStep(batch);
-                if (trainer.IsIterBased)
-                {
-                    trainer.ValidationPending = trainer.IsValidationDue(trainer.Iter + 1);
-                }
+                // From the step after which a validation is due until that validation ends, a checkpoint waits for it
+                // (or records that it is pending): the last batch of an epoch counts, since its epoch-end validation follows.
+                trainer.ValidationPending = trainer.IsIterBased
+                    ? trainer.IsValidationDue(trainer.Iter + 1)
+                    : trainer.InnerIter + 1 == trainer.EpochLength && trainer.IsValidationDue(trainer.Epoch + 1);
                 trainer.CallHooks(h => h.AfterTrainIter(trainer, trainer.InnerIter, batch, output));
             }
             trainer.InnerIter++;
