@@ -163,14 +163,16 @@ public static class InferCommand
     private static int Report(ImageClassificationInferencer inferencer, IReadOnlyList<string> inputs, string title, int topK, string? jsonPath, TextWriter output)
     {
         var classes = inferencer.Classes;
-        var results = inferencer.Infer(inputs.SelectMany(ExpandList).ToList());
+        // An unreadable file is reported and left out; the others still get their answers.
+        var unreadable = new List<string>();
+        var results = inferencer.Infer(inputs.SelectMany(ExpandList).ToList(), (_, error) => unreadable.Add(error.Message));
         if (jsonPath is not null)
         {
             var text = JsonSerializer.Serialize(results, JsonOptions);
             if (jsonPath == "-")
             {
                 output.WriteLine(text);
-                return 0;
+                return unreadable.Count == 0 ? 0 : throw Unreadable(unreadable, results.Count);
             }
             File.WriteAllText(jsonPath, text + Environment.NewLine);
         }
@@ -188,8 +190,16 @@ public static class InferCommand
         {
             console.WriteLine($"Wrote {results.Count} results to {jsonPath}.");
         }
-        return 0;
+        foreach (var message in unreadable)
+        {
+            console.WriteLine($"unreadable: {message}");
+        }
+        return unreadable.Count == 0 ? 0 : throw Unreadable(unreadable, results.Count);
     }
+
+    // After the answers for the readable files: the run still fails, so scripts notice what is missing.
+    private static InvalidDataException Unreadable(List<string> unreadable, int answered) =>
+        new($"{unreadable.Count} of {unreadable.Count + answered} images could not be read: {string.Join("; ", unreadable)}");
 
     // A .txt input is a list of image paths, relative to the list's folder; anything else the inferencer expands.
     private static IEnumerable<string> ExpandList(string input)

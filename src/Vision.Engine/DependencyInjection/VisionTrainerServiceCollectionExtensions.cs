@@ -61,7 +61,7 @@ public static class VisionTrainerServiceCollectionExtensions
             ILogger<Trainer> log = sp.GetService<ILoggerFactory>()?.CreateLogger<Trainer>() ?? new AnsiConsoleLogger<Trainer>(sp.GetRequiredService<IAnsiConsole>());
             // The main process also keeps the log as a text file in the work dir, as MMEngine does.
             return sp.GetRequiredService<IDistributedContext>().IsMainProcess
-                ? new LogFileLogger<Trainer>(log, Path.Combine(TrainerOptionsOf(sp).WorkDir, LogFileLogger<Trainer>.FileNameFor(DateTime.Now)))
+                ? new LogFileLogger<Trainer>(log, LogFileLogger<Trainer>.PathFor(TrainerOptionsOf(sp).WorkDir, DateTime.Now))
                 : log;
         });
         services.TryAddSingleton<ICheckpointStore>(sp => new FileCheckpointStore(Path.Combine(TrainerOptionsOf(sp).WorkDir, "checkpoints")));

@@ -113,11 +113,31 @@ public sealed class ImageClassificationInferencer
     /// <summary>Classifies image files (a folder among them stands for the images under it), in the order given.</summary>
     /// <exception cref="FileNotFoundException">A path is neither a file nor a folder.</exception>
     /// <exception cref="InvalidDataException">A file is not a decodable image (the message names it), or a folder holds no images.</exception>
-    public IReadOnlyList<ClassificationResult> Infer(IEnumerable<string> paths)
+    public IReadOnlyList<ClassificationResult> Infer(IEnumerable<string> paths) => Infer(paths, unreadable: null);
+
+    /// <summary>
+    /// Classifies image files like <see cref="Infer(IEnumerable{string})"/>, but a file that cannot be decoded is handed
+    /// to <paramref name="unreadable"/> (with the error naming it) and left out, so the other files still get answers.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">A path is neither a file nor a folder.</exception>
+    public IReadOnlyList<ClassificationResult> Infer(IEnumerable<string> paths, Action<string, InvalidDataException>? unreadable)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var files = paths.SelectMany(Expand).ToList();
-        return Run(files.Count, i => ImageIO.Read(files[i], Options.ReadMode), i => files[i]);
+        return Run(files.Count, i => Read(files[i], unreadable), i => files[i]);
+    }
+
+    private Tensor? Read(string file, Action<string, InvalidDataException>? unreadable)
+    {
+        try
+        {
+            return ImageIO.Read(file, Options.ReadMode);
+        }
+        catch (InvalidDataException e) when (unreadable is not null)
+        {
+            unreadable(file, e);
+            return null;
+        }
     }
 
     /// <summary>Classifies decoded images: uint8 (H, W, C) tensors with the channels of <see cref="ImageClassificationInferencerOptions.ReadMode"/>. They are not changed.</summary>
@@ -163,7 +183,7 @@ public sealed class ImageClassificationInferencer
         return images;
     }
 
-    private List<ClassificationResult> Run(int count, Func<int, Tensor> load, Func<int, string?> source)
+    private List<ClassificationResult> Run(int count, Func<int, Tensor?> load, Func<int, string?> source)
     {
         var results = new List<ClassificationResult>(count);
         // Eval mode for the run, then every module back in its own mode, so a model mid-training can be used.
@@ -188,7 +208,7 @@ public sealed class ImageClassificationInferencer
         return results;
     }
 
-    private IEnumerable<ClassificationResult> Batch(IEnumerable<int> indices, Func<int, Tensor> load, Func<int, string?> source)
+    private IEnumerable<ClassificationResult> Batch(IEnumerable<int> indices, Func<int, Tensor?> load, Func<int, string?> source)
     {
         using var scope = torch.NewDisposeScope();
         var samples = new List<DataSample>();
@@ -197,9 +217,17 @@ public sealed class ImageClassificationInferencer
         {
             foreach (var i in indices)
             {
-                samples.Add(new DataSample(load(i), label: 0, index: i, source: source(i)));
+                if (load(i) is not { } image)
+                {
+                    continue;
+                }
+                samples.Add(new DataSample(image, label: 0, index: i, source: source(i)));
                 // The test pipeline is deterministic; the generator is only there to satisfy the transform interface.
                 pipeline.Apply(samples[^1], new Random(0));
+            }
+            if (samples.Count == 0)
+            {
+                return [];
             }
             CheckSameSize(samples);
             // The validation path: collate as the loader does, then normalise on the device as the trainer does.

@@ -26,8 +26,20 @@ public sealed class LogFileLogger<TCategory> : ILogger<TCategory>
     /// <summary>The log file, a full path.</summary>
     public string Path { get; }
 
-    /// <summary>The name MMEngine gives a run's log file: the start time, <c>yyyyMMdd_HHmmss.log</c>.</summary>
-    public static string FileNameFor(DateTime start) => start.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture) + ".log";
+    /// <summary>
+    /// The path of a run's log file in <paramref name="workDir"/>, named as MMEngine names it by the start time
+    /// (<c>yyyyMMdd_HHmmss.log</c>); a second run started in the same second gets <c>yyyyMMdd_HHmmss_2.log</c>.
+    /// </summary>
+    public static string PathFor(string workDir, DateTime start)
+    {
+        var stamp = start.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
+        var path = System.IO.Path.Combine(workDir, stamp + ".log");
+        for (var n = 2; File.Exists(path); n++)
+        {
+            path = System.IO.Path.Combine(workDir, $"{stamp}_{n}.log");
+        }
+        return path;
+    }
 
     /// <inheritdoc/>
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);

@@ -84,6 +84,7 @@ internal abstract class EvaluationLoop(Trainer trainer, DataLoader loader)
             }
         }
         results.Complete();
+        SkippedSamples.Report(trainer, loader, Mode);
         var report = EvaluationReport.FromEvaluators(trainer.Evaluators, classes);
         var metrics = report.Metrics;
         model.train(wasTraining);

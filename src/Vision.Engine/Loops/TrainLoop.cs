@@ -97,6 +97,7 @@ internal abstract class TrainLoop(Trainer trainer, OptimWrapper optimWrapper, IT
                 break;
             }
         }
+        SkippedSamples.Report(trainer, loader, "training");
         if (!brokeOff && optimWrapper.PendingBatches > 0)
         {
             // The loader yielded fewer batches than planned (a batch of only bad samples was skipped), so the

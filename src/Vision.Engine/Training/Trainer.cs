@@ -233,6 +233,9 @@ public sealed class Trainer : IDisposable
     /// <summary>The iterations the whole run takes.</summary>
     public long MaxIters => Options.MaxIters ?? (long)Options.MaxEpochs!.Value * EpochLength;
 
+    /// <summary>Samples the loaders dropped as unreadable (<c>skip_bad_samples</c>) in this run; each is logged with its file and reason.</summary>
+    public int SkippedSampleCount { get; internal set; }
+
     /// <summary>The latest validation metrics.</summary>
     public IReadOnlyDictionary<string, double> LastMetrics { get; internal set; } = new Dictionary<string, double>();
 
@@ -431,6 +434,10 @@ public sealed class Trainer : IDisposable
     private FitResult Result()
     {
         var reason = interrupted ? StopReason.Interrupted : StopRequested ? StopReason.Stopped : StopReason.Completed;
+        if (SkippedSampleCount > 0)
+        {
+            Info($"{SkippedSampleCount} unreadable samples were skipped (skip_bad_samples); the log names each file and why.");
+        }
         Logs.TryGetInfo<string>(CheckpointHook.BestCheckpointInfo, out var best);
         return new FitResult(reason, stopMessage ?? "completed", Epoch, Iter, OptimizerSteps, LastMetrics, WorkDir, LogDir, LatestCheckpoint, best);
     }

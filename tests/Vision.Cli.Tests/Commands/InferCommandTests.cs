@@ -99,6 +99,24 @@ public sealed class InferCommandTests : IDisposable
     }
 
     [Fact]
+    public void AnUnreadableFileInAFolderIsReportedAndTheOthersStillGetTheirAnswers()
+    {
+        var weights = Path.Combine(Root, "resnet18.safetensors");
+        model.save(weights);
+        var broken = Path.Combine(Root, "images", "broken.png");
+        File.WriteAllBytes(broken, [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3]);
+        var json = Path.Combine(Root, "results.json");
+
+        var run = CliRun.Of("infer", Path.Combine(Root, "images"), "--model", "resnet18", "--checkpoint", weights,
+            "--classes", string.Join(",", Classes), "--img-size", "32", "--batch-size", "2", "--json", json).Failed();
+
+        using var results = JsonDocument.Parse(File.ReadAllText(json));
+        AssertResultsMatch(ExpectedScores(), results.RootElement, images);
+        Assert.Contains($"unreadable: Cannot decode {broken}", run.Out);
+        Assert.StartsWith($"error: 1 of 4 images could not be read: Cannot decode {broken}", run.Err);
+    }
+
+    [Fact]
     public void ATorchvisionLayoutPyTorchFileIsRecognisedByContentAndKeys()
     {
         // torch.save's format under a .bin name, with torchvision's keys (conv1, layer1.0.conv1, fc): both are detected.
