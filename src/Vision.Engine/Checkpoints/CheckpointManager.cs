@@ -158,8 +158,7 @@ internal sealed class CheckpointManager(Trainer trainer, ICheckpointStore store)
         void Log(string line) => trainer.Info($"{label}: {line}");
         if (Directory.Exists(path))
         {
-            // A checkpoint folder, or a checkpoint root or work dir standing for its latest checkpoint.
-            using var checkpoint = store.Load(FileCheckpointStore.Locate(path));
+            using var checkpoint = store.Load(path);
             var result = WeightLoader.Load(trainer.Model, checkpoint.WithPrefix(Checkpoint.ModelPrefix), policy, path, log: Log);
             trainer.CallHooks(h => h.AfterLoadCheckpoint(trainer, checkpoint));
             return result;

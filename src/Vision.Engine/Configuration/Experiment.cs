@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Vision.Data;
 using Vision.Data.BatchAugments;
 using Vision.Data.Loading;
-using Vision.Engine.Checkpoints;
 using Vision.Engine.Distributed;
 using Vision.Engine.Evaluation;
 using Vision.Engine.Hooks;
@@ -204,8 +203,7 @@ public sealed class Experiment : IDisposable
         configure?.Invoke(builder);
         using var trainer = builder.Build();
         trainer.ConfigOrigin = Config.Origin;
-        // A work dir or checkpoint root stands for its latest checkpoint, which the report then names.
-        trainer.LoadCheckpoint(Directory.Exists(checkpoint) ? FileCheckpointStore.Locate(checkpoint) : checkpoint);
+        trainer.LoadCheckpoint(checkpoint);
         return trainer.Test(loader, loader.Dataset.Classes);
     }
 

@@ -355,10 +355,10 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// Loads the weights of a checkpoint folder this trainer's store can read (with the hooks' state, such as EMA
     /// averages, so a test pass sees what validation saw) or of a weights file, for a test or inference pass, through
-    /// the <see cref="WeightLoader"/>. Unlike <see cref="TrainerOptions.Resume"/>, the optimizer, schedulers and
+    /// the <see cref="WeightLoader"/>; a checkpoint root or work dir stands for its latest checkpoint. Unlike <see cref="TrainerOptions.Resume"/>, the optimizer, schedulers and
     /// progress stay as they are.
     /// </summary>
-    /// <param name="path">A checkpoint folder or a weights file.</param>
+    /// <param name="path">A checkpoint folder, checkpoint root, work dir or weights file.</param>
     /// <param name="policy">What to do with tensors that do not fit; by default every tensor must match the model.</param>
     /// <returns>What was loaded, skipped and adapted (also logged).</returns>
     /// <exception cref="FileNotFoundException">There is nothing at <paramref name="path"/>.</exception>
@@ -366,8 +366,10 @@ public sealed class Trainer : IDisposable
     public WeightLoadResult LoadCheckpoint(string path, WeightLoadPolicy policy = WeightLoadPolicy.Strict)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var result = checkpointManager.LoadWeights(path, policy, "load checkpoint");
-        LoadedCheckpoint = Path.GetFullPath(path);
+        // A checkpoint root or work dir stands for its latest checkpoint, which reports then name.
+        var location = Directory.Exists(path) ? FileCheckpointStore.Locate(path) : path;
+        var result = checkpointManager.LoadWeights(location, policy, "load checkpoint");
+        LoadedCheckpoint = Path.GetFullPath(location);
         return result;
     }
 
