@@ -10,10 +10,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# What building the native shim needs (libtorch, OpenCV and Gloo headers — Gloo for c10d distributed training — and a C++ toolchain), and OpenBLAS: Debian's
+# What building the native shim needs (libtorch, OpenCV, libjpeg and Gloo headers — Gloo for c10d distributed training — and a C++ toolchain), and OpenBLAS: Debian's
 # libtorch does its matrix products (Linear, attention) through libblas.so.3, which is the slow reference BLAS
 # unless an optimised one is installed (1024x1024 sgemm on one thread: 81 GFLOP/s with OpenBLAS, 2.8 without).
-BUILD_PACKAGES=(cmake make g++ libtorch-dev libopencv-dev libgloo-dev libopenblas0-pthread)
+BUILD_PACKAGES=(cmake make g++ libtorch-dev libopencv-dev libjpeg-dev libgloo-dev libopenblas0-pthread)
 # Real data for the demo and the data tests.
 DATA_PACKAGES=(dataset-fashion-mnist)
 # The PyTorch reference the tests compare numerics against; scikit-learn is the t-SNE reference, SciPy labels SAM's mask regions.

@@ -1,7 +1,8 @@
 // Images per second of the ImageNet training pipeline: decode a ~500x375 JPEG → RandomResizedCrop 224 →
 // horizontal flip → normalise → batches of 64, with 1 and 2 loader worker threads.
 // benchmarks/pytorch/data_pipeline.py runs the same pipeline with torchvision on the same files.
-//   dotnet run -c Release --project benchmarks/Vision.DataPipeline -- [--images DIR] [--count N] [--epochs E]
+//   dotnet run -c Release --project benchmarks/Vision.DataPipeline -- [--images DIR] [--count N] [--epochs E] [--stages]
+// --stages also times each stage of the pipeline on one thread (ms per image), as data_pipeline.py --stages does.
 using System.Diagnostics;
 using Vision;
 using Vision.Data;
@@ -25,6 +26,10 @@ ITransform[] transforms =
     new RandomFlip(0.5),
     new Normalize([123.675, 116.28, 103.53], [58.395, 57.12, 57.375]),
 ];
+if (args.Contains("--stages"))
+{
+    Stages(dataset, transforms);
+}
 Console.WriteLine($"{dataset.Count} JPEGs of 500x375 in {dir}; batch 64; {epochs} timed epochs after one warm-up epoch");
 foreach (var workers in new[] { 1, 2 })
 {
@@ -51,6 +56,53 @@ static long Consume(DataLoader loader, int epoch)
         batch.Dispose();
     }
     return n;
+}
+
+// Milliseconds per image of each stage over the whole set, one thread: where a worker's time goes.
+static void Stages(ImageFolder dataset, ITransform[] transforms)
+{
+    var rng = new Random(0);
+    var samples = new DataSample[dataset.Count];
+    var clock = new Stopwatch();
+    // Transforms change the samples in place, so only the decodes get a warm-up call.
+    void Time(string stage, Action<int> body, bool warmUp = false)
+    {
+        if (warmUp)
+        {
+            body(0);
+        }
+        clock.Restart();
+        for (var i = 0; i < samples.Length; i++)
+        {
+            body(i);
+        }
+        Console.WriteLine($"  {stage,-30} {clock.Elapsed.TotalMilliseconds / samples.Length,6:F3} ms/image");
+    }
+    Console.WriteLine("Stages (1 thread):");
+    Time("read file", i => EncodedImage.Read(Path.Combine(dataset.Root, dataset.Samples[i].Path)).Dispose(), warmUp: true);
+    var bytes = dataset.Samples.Select(s => File.ReadAllBytes(Path.Combine(dataset.Root, s.Path))).ToArray();
+    Time("decode whole image", i => ImageIO.Decode(bytes[i]).Dispose(), warmUp: true);
+    // ImageFolder hands over the JPEG's bytes; the first transform (RandomResizedCrop) decodes only its box.
+    Time("read + " + transforms[0].GetType().Name, i => samples[i] = transforms[0].Apply(dataset.Get(i), rng));
+    foreach (var transform in transforms.Skip(1))
+    {
+        Time(transform.GetType().Name, i =>
+        {
+            var before = samples[i].Image;
+            samples[i] = transform.Apply(samples[i], rng);
+            if (!ReferenceEquals(before, samples[i].Image))
+            {
+                before.Dispose();
+            }
+        });
+    }
+    Time("collate (per image)", i =>
+    {
+        if (i % 64 == 0 && i + 64 <= samples.Length)
+        {
+            Collate.Samples(samples[i..(i + 64)], pinMemory: false).Dispose();
+        }
+    });
 }
 
 // Deterministic synthetic photos: smooth colour gradients with noise, so JPEG sizes resemble real images.

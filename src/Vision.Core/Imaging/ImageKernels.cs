@@ -27,6 +27,58 @@ public static unsafe class ImageKernels
         }
     }
 
+    /// <summary>
+    /// The size of a JPEG whose boxes <see cref="DecodeResizedCrop"/> decodes without decoding the whole image
+    /// (8-bit YCbCr, RGB or gray, upright); false for anything else, whose size a full decode tells.
+    /// </summary>
+    /// <param name="data">The file's bytes.</param>
+    /// <param name="height">The image height, when true.</param>
+    /// <param name="width">The image width, when true.</param>
+    public static bool TryGetJpegSize(ReadOnlySpan<byte> data, out int height, out int width)
+    {
+        long h = 0, w = 0;
+        int decodable;
+        fixed (byte* p = data)
+        {
+            if (vt_image_jpeg_size((IntPtr)p, data.Length, &h, &w, &decodable) != 0)
+            {
+                throw new TorchException(LastError());
+            }
+        }
+        (height, width) = ((int)h, (int)w);
+        return decodable != 0;
+    }
+
+    /// <summary>
+    /// <see cref="Decode"/> followed by <see cref="ResizedCrop"/>, with the same pixels; a JPEG that
+    /// <see cref="TryGetJpegSize"/> accepts is decoded only as far as the box needs: rows below the box are never
+    /// read, rows above it are skipped without their inverse DCT and columns outside it are cropped.
+    /// </summary>
+    /// <param name="data">The file's bytes.</param>
+    /// <param name="grayscale">Decode to one channel.</param>
+    /// <param name="source">What the bytes are (a file name), for the error message.</param>
+    /// <param name="top">The box's first row.</param>
+    /// <param name="left">The box's first column.</param>
+    /// <param name="height">The box height.</param>
+    /// <param name="width">The box width.</param>
+    /// <param name="outHeight">The output height.</param>
+    /// <param name="outWidth">The output width.</param>
+    /// <param name="interpolation">OpenCV's code, as for <see cref="ResizedCrop"/>.</param>
+    /// <exception cref="InvalidDataException">The bytes are not a decodable image, or the box is not inside it; the message names <paramref name="source"/>.</exception>
+    public static Tensor DecodeResizedCrop(ReadOnlySpan<byte> data, bool grayscale, string source,
+        int top, int left, int height, int width, int outHeight, int outWidth, int interpolation)
+    {
+        fixed (byte* p = data)
+        {
+            if (vt_image_decode_resized_crop((IntPtr)p, data.Length, grayscale ? 1 : 0, top, left, height, width,
+                    outHeight, outWidth, interpolation, out var handle) != 0)
+            {
+                throw new InvalidDataException($"Cannot decode {source}: {LastError()}.");
+            }
+            return new Tensor(handle);
+        }
+    }
+
     /// <summary>Encodes a uint8 (H, W, C) image with 1, 3 (RGB) or 4 (RGBA) channels.</summary>
     /// <param name="image">The image.</param>
     /// <param name="extension">".png" or ".jpg": the format.</param>

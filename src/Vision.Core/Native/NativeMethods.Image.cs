@@ -24,6 +24,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int vt_image_decode(IntPtr data, long length, int grayscale, out IntPtr @out);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_image_decode_resized_crop(IntPtr data, long length, int grayscale, long top, long left, long height, long width, long out_height, long out_width, int interpolation, out IntPtr @out);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_image_encode(IntPtr image, string extension, int quality, out IntPtr @out);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
@@ -31,6 +34,9 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_image_histogram(IntPtr image, out IntPtr @out);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_image_jpeg_size(IntPtr data, long length, long* height, long* width, int* decodable);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_image_lut(IntPtr image, IntPtr table, out IntPtr @out);

@@ -12,7 +12,9 @@ namespace Vision.Data.Datasets;
 /// <item>Annotation file: lines <c>relative/path label</c> (paths relative to the root, labels integers, blank lines
 /// skipped), with the class names given or "0" … "max label".</item>
 /// </list>
-/// Images are decoded in <see cref="Get"/>, which may be called from several threads at once.
+/// <see cref="Get"/> may be called from several threads at once. It decodes the image, except a JPEG whose header
+/// is readable: that sample holds the file's bytes until its image is first used, so a RandomResizedCrop decodes only
+/// its box.
 /// </summary>
 public sealed class ImageFolder : IDataset
 {
@@ -71,14 +73,21 @@ public sealed class ImageFolder : IDataset
 
     /// <inheritdoc/>
     /// <exception cref="FileNotFoundException">The image file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a decodable image; the message names it.</exception>
+    /// <exception cref="InvalidDataException">The file is not a decodable image; the message names it. (Damage past a JPEG's header shows when the image is decoded.)</exception>
     public DataSample Get(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
         var (path, label) = samples[index];
-        var file = Path.Combine(Root, path);
-        return new DataSample(ImageIO.Read(file, Mode), label, index, file);
+        var encoded = EncodedImage.Read(Path.Combine(Root, path), Mode);
+        if (encoded.BoxDecodableSize is not null)
+        {
+            return new DataSample(encoded, label, index);
+        }
+        using (encoded)
+        {
+            return new DataSample(encoded.Decode(), label, index, encoded.Source);
+        }
     }
 
     private static string[] CheckExtensions(IReadOnlyList<string> extensions)

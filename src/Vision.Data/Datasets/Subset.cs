@@ -40,9 +40,7 @@ public sealed class Subset : IDataset
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        // The sample is re-issued with this subset's index (batches report indices into the loader's dataset); the
-        // image changes owner, so the underlying sample is not disposed.
-        var sample = dataset.Get(indices[index]);
-        return new DataSample(sample.Image, sample.Label, index, sample.Source);
+        // The sample is re-issued with this subset's index (batches report indices into the loader's dataset).
+        return dataset.Get(indices[index]).WithIndex(index);
     }
 }

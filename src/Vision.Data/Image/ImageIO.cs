@@ -1,4 +1,3 @@
-using System.Buffers;
 using Vision.Imaging;
 
 namespace Vision.Data.Image;
@@ -20,24 +19,8 @@ public static class ImageIO
     /// <exception cref="InvalidDataException">The file is not a decodable image; the message names the file.</exception>
     public static Tensor Read(string path, ImageReadMode mode = ImageReadMode.Rgb)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        // Compressed bytes are only needed during the decode: a pooled buffer spares the GC a large array per image.
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-        var length = file.Length;
-        if (length > Array.MaxLength)
-        {
-            throw new InvalidDataException($"{path}: the file is {length} bytes, more than an image file can be.");
-        }
-        var buffer = ArrayPool<byte>.Shared.Rent((int)length);
-        try
-        {
-            var read = file.ReadAtLeast(buffer.AsSpan(0, (int)length), (int)length, throwOnEndOfStream: false);
-            return Decode(buffer.AsSpan(0, read), mode, path);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        using var encoded = EncodedImage.Read(path, mode);
+        return encoded.Decode();
     }
 
     /// <summary>Decodes an encoded image (the bytes of a JPEG, PNG, … file).</summary>

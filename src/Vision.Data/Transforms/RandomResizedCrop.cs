@@ -50,8 +50,19 @@ public sealed class RandomResizedCrop : ITransform
     public Interpolation Interpolation { get; }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A sample that still holds a JPEG's bytes (<see cref="DataSample.Encoded"/>, as <see cref="Datasets.ImageFolder"/>
+    /// gives them) is decoded only as far as the box needs; the pixels and the random draws are the same as for a
+    /// decoded image.
+    /// </remarks>
     public DataSample Apply(DataSample sample, Random rng)
     {
+        if (sample.Encoded?.BoxDecodableSize is var (height, width))
+        {
+            var box = SampleBox(height, width, rng);
+            sample.Image = sample.Encoded.DecodeResizedCrop(box.Top, box.Left, box.Height, box.Width, Height, Width, Interpolation);
+            return sample;
+        }
         var (h, w, _) = ImageOps.Dimensions(sample.Image);
         var (top, left, boxHeight, boxWidth) = SampleBox(h, w, rng);
         sample.Image = ImageOps.ResizedCrop(sample.Image, top, left, boxHeight, boxWidth, Height, Width, Interpolation);

@@ -5,6 +5,7 @@
 // tensors. The colour operations repeat torchvision's tensor functional ops (same ATen ops in the same
 // order), so their results match torchvision exactly.
 #include "shim.h"
+#include "jpeg.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -110,25 +111,76 @@ at::Tensor hsv_to_rgb(const at::Tensor& img) {
 
 // ---- decoding and encoding ----------------------------------------------------------------------
 
+namespace {
+
+// JPEGs go straight through libjpeg when it can (RGB without a BGR pass); everything else through OpenCV.
+at::Tensor decode(const void* data, int64_t length, bool grayscale) {
+  configure_opencv();
+  if (length <= 0) throw std::invalid_argument("the data is empty");
+  auto jpeg = vt::jpeg::decode(static_cast<const uint8_t*>(data), static_cast<size_t>(length), grayscale);
+  if (jpeg.defined()) return jpeg;
+  cv::Mat buffer(1, static_cast<int>(length), CV_8U, const_cast<void*>(data));
+  cv::Mat decoded = cv::imdecode(buffer, grayscale ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+  if (decoded.empty()) {
+    throw std::invalid_argument(
+        "not an image OpenCV can decode (supported: JPEG, PNG, BMP, WebP, TIFF, PNM); the data may be "
+        "truncated or corrupt");
+  }
+  auto result = new_image(decoded.rows, decoded.cols, decoded.channels());
+  cv::Mat dst = mat_of(result);
+  if (grayscale) decoded.copyTo(dst);
+  else cv::cvtColor(decoded, dst, cv::COLOR_BGR2RGB);
+  check_written(dst, result, "decode");
+  return result;
+}
+
+// Resizes the box (top, left, height, width) of the image, reading the box in place.
+at::Tensor resized_crop(const at::Tensor& image, int64_t top, int64_t left, int64_t height, int64_t width,
+                        int64_t out_height, int64_t out_width, int interpolation) {
+  auto img = image_arg(image, "resized_crop");
+  TORCH_CHECK(top >= 0 && left >= 0 && height > 0 && width > 0 && top + height <= img.size(0) &&
+                  left + width <= img.size(1),
+              "resized_crop: box (top ", top, ", left ", left, ", height ", height, ", width ", width,
+              ") is not inside the ", img.size(0), "x", img.size(1), " image");
+  TORCH_CHECK(out_height > 0 && out_width > 0, "resized_crop: output size ", out_height, "x", out_width,
+              " is not positive");
+  cv::Mat box = mat_of(img)(cv::Rect(static_cast<int>(left), static_cast<int>(top), static_cast<int>(width),
+                                     static_cast<int>(height)));
+  auto result = new_image(out_height, out_width, img.size(2));
+  cv::Mat dst = mat_of(result);
+  cv::resize(box, dst, dst.size(), 0, 0, interpolation);
+  check_written(dst, result, "resized_crop");
+  return result;
+}
+
+}  // namespace
+
 // Decodes JPEG/PNG/BMP/WebP/TIFF/PNM bytes into uint8 (H, W, 3) RGB, or (H, W, 1) when grayscale != 0.
 // Alpha is dropped, grayscale expanded and 16-bit data scaled to 8 bits; JPEG EXIF orientation is applied.
 VT_API int vt_image_decode(const void* data, int64_t length, int grayscale, TH* out) {
+  VT_BODY(*out = vt::wrap(decode(data, length, grayscale != 0)))
+}
+
+// The size of a JPEG whose boxes vt_image_decode_resized_crop decodes alone (*decodable = 1); *decodable = 0 for
+// anything else (other formats, CMYK, an EXIF rotation, damage), whose size is known only after a full decode.
+VT_API int vt_image_jpeg_size(const void* data, int64_t length, int64_t* height, int64_t* width, int* decodable) {
   VT_BODY(
-      configure_opencv();
-      if (length <= 0) throw std::invalid_argument("the data is empty");
-      cv::Mat buffer(1, static_cast<int>(length), CV_8U, const_cast<void*>(data));
-      cv::Mat decoded = cv::imdecode(buffer, grayscale ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
-      if (decoded.empty()) {
-        throw std::invalid_argument(
-            "not an image OpenCV can decode (supported: JPEG, PNG, BMP, WebP, TIFF, PNM); the data may be "
-            "truncated or corrupt");
-      }
-      auto result = new_image(decoded.rows, decoded.cols, decoded.channels());
-      cv::Mat dst = mat_of(result);
-      if (grayscale) decoded.copyTo(dst);
-      else cv::cvtColor(decoded, dst, cv::COLOR_BGR2RGB);
-      check_written(dst, result, "decode");
-      *out = vt::wrap(std::move(result)))
+      *decodable = length > 0 && vt::jpeg::box_decodable_size(static_cast<const uint8_t*>(data),
+                                                              static_cast<size_t>(length), *height, *width))
+}
+
+// vt_image_decode followed by vt_image_resized_crop, with the same result; a JPEG that vt_image_jpeg_size accepts
+// is decoded only as far as the box needs (about the box's share of the work for a typical RandomResizedCrop).
+VT_API int vt_image_decode_resized_crop(const void* data, int64_t length, int grayscale, int64_t top, int64_t left,
+                                        int64_t height, int64_t width, int64_t out_height, int64_t out_width,
+                                        int interpolation, TH* out) {
+  VT_BODY(
+      auto region = length > 0 ? vt::jpeg::decode_box(static_cast<const uint8_t*>(data), static_cast<size_t>(length),
+                                                      grayscale != 0, top, left, height, width)
+                               : vt::jpeg::Region{};
+      if (!region.pixels.defined()) region.pixels = decode(data, length, grayscale != 0);
+      *out = vt::wrap(resized_crop(region.pixels, top - region.top, left - region.left, height, width, out_height,
+                                   out_width, interpolation)))
 }
 
 // Encodes a uint8 (H, W, 1|3|4) image (RGB/RGBA) in the format of `extension` (".png", ".jpg", …) into a
@@ -157,21 +209,7 @@ VT_API int vt_image_encode(TH image, const char* extension, int quality, TH* out
 // place, so a crop followed by a resize copies the pixels once.
 VT_API int vt_image_resized_crop(TH image, int64_t top, int64_t left, int64_t height, int64_t width,
                                  int64_t out_height, int64_t out_width, int interpolation, TH* out) {
-  VT_BODY(
-      auto img = image_arg(*image, "resized_crop");
-      TORCH_CHECK(top >= 0 && left >= 0 && height > 0 && width > 0 && top + height <= img.size(0) &&
-                      left + width <= img.size(1),
-                  "resized_crop: box (top ", top, ", left ", left, ", height ", height, ", width ", width,
-                  ") is not inside the ", img.size(0), "x", img.size(1), " image");
-      TORCH_CHECK(out_height > 0 && out_width > 0, "resized_crop: output size ", out_height, "x", out_width,
-                  " is not positive");
-      cv::Mat box = mat_of(img)(cv::Rect(static_cast<int>(left), static_cast<int>(top), static_cast<int>(width),
-                                         static_cast<int>(height)));
-      auto result = new_image(out_height, out_width, img.size(2));
-      cv::Mat dst = mat_of(result);
-      cv::resize(box, dst, dst.size(), 0, 0, interpolation);
-      check_written(dst, result, "resized_crop");
-      *out = vt::wrap(std::move(result)))
+  VT_BODY(*out = vt::wrap(resized_crop(*image, top, left, height, width, out_height, out_width, interpolation)))
 }
 
 // Flips horizontally (code 1), vertically (code 0) or both (code -1), as cv::flip.

@@ -89,7 +89,7 @@ public sealed class ImageIOTests : IDisposable
         });
 
     // Inserts an EXIF APP1 segment holding only the Orientation tag (0x0112) after the JPEG's SOI marker.
-    private static byte[] WithExifOrientation(byte[] jpeg, ushort orientation)
+    internal static byte[] WithExifOrientation(byte[] jpeg, ushort orientation)
     {
         byte[] tiff =
         [
