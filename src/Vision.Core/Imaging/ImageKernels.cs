@@ -172,6 +172,33 @@ public static unsafe class ImageKernels
         }
     }
 
+    /// <summary>
+    /// Stacks uint8 (H, W, C) images of one shape into one (N, C, H, W) batch, one pass per image: uint8 when
+    /// <paramref name="mean"/> is empty, else float32 normalised per channel exactly as <see cref="Normalize"/> does.
+    /// </summary>
+    /// <exception cref="TorchException">An image is not uint8 (H, W, C), the shapes differ, or the statistics do not match the channels.</exception>
+    public static Tensor Collate(IReadOnlyList<Tensor> images, ReadOnlySpan<double> mean, ReadOnlySpan<double> std, bool reverseChannels)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (mean.Length != std.Length)
+        {
+            throw new ArgumentException($"mean has {mean.Length} values but std has {std.Length}.", nameof(std));
+        }
+        var handles = new IntPtr[images.Count];
+        for (var i = 0; i < handles.Length; i++)
+        {
+            handles[i] = images[i].Handle;
+        }
+        fixed (IntPtr* h = handles)
+        fixed (double* m = mean)
+        fixed (double* s = std)
+        {
+            var status = vt_image_collate(h, handles.Length, m, s, mean.Length, reverseChannels ? 1 : 0, out var r);
+            GC.KeepAlive(images);
+            return Tensor.Wrap(status, r);
+        }
+    }
+
     private static Tensor Adjust(Tensor image, double factor, delegate*<IntPtr, double, out IntPtr, int> op) =>
         Result(op(image.Handle, factor, out var r), r, image);
 

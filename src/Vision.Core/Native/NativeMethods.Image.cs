@@ -21,6 +21,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int vt_image_adjust_sharpness(IntPtr image, double factor, out IntPtr @out);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vt_image_collate(IntPtr* images, long n, double* mean, double* stdev, long n_stats, int reverse, out IntPtr @out);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vt_image_decode(IntPtr data, long length, int grayscale, out IntPtr @out);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Runtime.ExceptionServices;
 using Vision.Data.Samplers;
+using Vision.Data.Transforms;
 
 namespace Vision.Data.Loading;
 
@@ -24,6 +25,10 @@ namespace Vision.Data.Loading;
 public sealed class DataLoader : IEnumerable<Batch>, IDisposable
 {
     private readonly IReadOnlyList<ITransform> transforms;
+    // A final Normalize runs in the collate (Collate.Samples): one pass from each uint8 crop into the float batch,
+    // instead of a float image per sample and a second copy of it into the batch. The values are the same.
+    private readonly IReadOnlyList<ITransform> sampleTransforms;
+    private readonly Normalize? batchNormalize;
     private readonly bool pinMemory;
     private readonly object gate = new();
     private WorkerPool? persistentPool;
@@ -57,6 +62,8 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
                 throw new ArgumentException($"DataLoader: transform {i} is null.", nameof(transforms));
             }
         }
+        batchNormalize = this.transforms.Count > 0 ? this.transforms[^1] as Normalize : null;
+        sampleTransforms = batchNormalize is null ? this.transforms : this.transforms.Take(this.transforms.Count - 1).ToArray();
         Dataset = dataset;
         Sampler = sampler ?? (Options.Shuffle ? new RandomSampler(dataset.Count, Options.Seed) : new SequentialSampler(dataset.Count));
         pinMemory = Options.PinMemory && torch.cuda.is_available();
@@ -273,7 +280,7 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
             {
                 return new BatchResult(null, null, skipped);
             }
-            var batch = Collate.Samples(samples, pinMemory);
+            var batch = Collate.Samples(samples, pinMemory, batchNormalize);
             Interlocked.Increment(ref batchesCollated);
             return new BatchResult(batch, null, skipped);
         }
@@ -299,7 +306,7 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
         {
             sample = Dataset.Get(index);
             var rng = CreateSampleRandom(Options.Seed, epoch, index);
-            foreach (var transform in transforms)
+            foreach (var transform in sampleTransforms)
             {
                 var next = transform.Apply(sample, rng);
                 if (!ReferenceEquals(next, sample))
@@ -307,6 +314,11 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
                     sample.Dispose();
                     sample = next;
                 }
+            }
+            if (batchNormalize is not null && !CollateCanNormalize(sample.Image))
+            {
+                // Normalize rejects this image; running it here raises its error for this sample.
+                sample = batchNormalize.Apply(sample, rng);
             }
             return sample;
         }
@@ -317,6 +329,9 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
             throw new SampleLoadException(index, source, e);
         }
     }
+
+    private bool CollateCanNormalize(Tensor image) =>
+        image.dtype == ScalarType.Byte && image.dim() == 3 && image.shape[2] == batchNormalize!.Mean.Count;
 
     /// <summary>Frees a loaded batch that no consumer will take.</summary>
     internal void Discard(BatchResult result)

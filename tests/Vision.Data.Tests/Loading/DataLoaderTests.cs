@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Vision.Data.Loading;
 using Vision.Data.Samplers;
+using Vision.Data.Transforms;
 
 namespace Vision.Data.Tests.Loading;
 
@@ -86,6 +87,44 @@ public sealed class DataLoaderTests
         Assert.Equal(new long[] { 3, 3, 4, 5 }, batch.Images.shape);
         using var pixel = batch.Images[2, 1, 3, 4];
         Assert.Equal(SyntheticDataset.Pixel(2, 3, 4, 1), pixel.item<float>());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AFinalNormalizeRunsInTheCollateWithTheValuesOfPerSampleNormalize(bool toRgb)
+    {
+        var normalize = new Normalize([123.675, 116.28, 103.53], [58.395, 57.12, 57.375], toRgb);
+        using var loader = new DataLoader(new SyntheticDataset(5, height: 6, width: 7), new DataLoaderOptions { BatchSize = 5 },
+            [new RandomFlip(0.5), normalize]);
+        using var batch = loader.Epoch(1).Single();
+        // Per sample, as the pipeline reads: flip with the sample's own random draws, then Normalize.
+        var flip = new RandomFlip(0.5);
+        var expected = Enumerable.Range(0, 5).Select(i =>
+        {
+            using var sample = new SyntheticDataset(5, height: 6, width: 7).Get(i);
+            flip.Apply(sample, DataLoader.CreateSampleRandom(0, 1, i));
+            normalize.Apply(sample, new Random(0));
+            return sample.Image.clone();
+        }).ToArray();
+        using var stacked = torch.stack(expected);
+        Assert.Equal(ScalarType.Float32, batch.Images.dtype);
+        Assert.True(stacked.equal(batch.Images), "the collated batch differs from per-sample Normalize");
+        foreach (var e in expected)
+        {
+            e.Dispose();
+        }
+    }
+
+    [Fact]
+    public void AFinalNormalizeStillRejectsASampleItCannotTakeNamingIt()
+    {
+        // Four mean/std values for three-channel images: Normalize's error, for the first sample, as before.
+        using var loader = new DataLoader(new SyntheticDataset(3), new DataLoaderOptions { BatchSize = 3 },
+            [new Normalize([1, 2, 3, 4], [1, 1, 1, 1])]);
+        var e = Assert.Throws<SampleLoadException>(() => DisposeAll(loader.Epoch(0).ToList()));
+        Assert.Equal(0, e.Index);
+        Assert.Contains("4 mean/stdev values for a 3-channel image", e.InnerException!.Message);
     }
 
     [Fact]

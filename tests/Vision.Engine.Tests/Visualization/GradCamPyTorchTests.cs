@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vision.Engine.Tests.Training;
 using Vision.Engine.Visualization.Cam;
 using Vision.Models;
 using Vision.Models.Registry;
@@ -14,7 +15,9 @@ namespace Vision.Engine.Tests.Visualization;
 /// the model is saved to safetensors, loaded into torchvision's ResNet-18 / VisionTransformer or the CAS-ViT of
 /// benchmarks/pytorch/casvit.py (an independent transcription of the official RCViT), the target layer's
 /// output and gradient are taken with a forward hook and <c>retain_grad</c>, and the maps are computed there.
+/// The models are initialised and perturbed from the global generator, so the class runs apart from the parallel tests.
 /// </summary>
+[Collection(TrainerCollection.Name)]
 public sealed class GradCamPyTorchTests : IDisposable
 {
     private const double Tolerance = 1e-4;

@@ -1,8 +1,11 @@
+using Vision.Engine.Tests.Training;
 using Vision.Engine.Visualization.Cam;
 using Vision.Models.Registry;
 
 namespace Vision.Engine.Tests.Visualization;
 
+// The models and inputs come from the global generator: run apart from the parallel tests, which also draw from it.
+[Collection(TrainerCollection.Name)]
 public sealed class GradCamTests
 {
     [Fact]
