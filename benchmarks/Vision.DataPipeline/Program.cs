@@ -76,7 +76,7 @@ static void Stages(ImageFolder dataset, ITransform[] transforms)
         {
             body(i);
         }
-        Console.WriteLine($"  {stage,-30} {clock.Elapsed.TotalMilliseconds / samples.Length,6:F3} ms/image");
+        Console.WriteLine($"  {stage,-32} {clock.Elapsed.TotalMilliseconds / samples.Length,6:F3} ms/image");
     }
     Console.WriteLine("Stages (1 thread):");
     Time("read file", i => EncodedImage.Read(Path.Combine(dataset.Root, dataset.Samples[i].Path)).Dispose(), warmUp: true);

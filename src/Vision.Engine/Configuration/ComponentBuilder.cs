@@ -135,7 +135,7 @@ internal static class ComponentBuilder
                 fromConfig++;
                 try
                 {
-                    values[i] = Convert(child, parameter.ParameterType, arguments);
+                    values[i] = ClearsNullable(child, new NullabilityInfoContext().Create(parameter)) ? null : Convert(child, parameter.ParameterType, arguments);
                 }
                 catch (ConfigException e)
                 {
@@ -197,7 +197,7 @@ internal static class ComponentBuilder
                 }
                 else
                 {
-                    property.SetValue(instance, Convert(child, property.PropertyType, arguments));
+                    property.SetValue(instance, ClearsNullable(child, new NullabilityInfoContext().Create(property)) ? null : Convert(child, property.PropertyType, arguments));
                 }
             }
             catch (ConfigException e)
@@ -308,7 +308,7 @@ internal static class ComponentBuilder
     }
 
     private static string Scalar(IConfigurationSection section, Type target) =>
-        section.Value ?? throw new ConfigException(section.Path, $"expected a single {Describe(target)} value, got {(section.GetChildren().Any() ? "a list or object" : "nothing")}.");
+        section.Value ?? throw new ConfigException(section.Path, $"expected {Describe(target)}, got {(section.GetChildren().Any() ? "a list or object" : "nothing")}.");
 
     private static object ParseScalar(string text, Type target, string path)
     {
@@ -342,6 +342,10 @@ internal static class ComponentBuilder
         TypeCode.String => "a string",
         _ => type.Name,
     };
+
+    // null for an option that may be null clears it, as None does in an MMEngine config ("save_best": null).
+    private static bool ClearsNullable(IConfigurationSection section, NullabilityInfo nullability) =>
+        IsNull(section) && nullability.WriteState == NullabilityState.Nullable;
 
     private static bool IsNull(IConfigurationSection section) => string.IsNullOrEmpty(section.Value) && !section.GetChildren().Any();
 

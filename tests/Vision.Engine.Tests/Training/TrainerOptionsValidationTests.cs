@@ -125,6 +125,23 @@ public sealed class TrainerOptionsValidationTests : IDisposable
     }
 
     [Fact]
+    public void NullClearsAnOptionThatMayBeNullAndIsAnErrorForOneThatMayNot()
+    {
+        // JSON null, as "save_best": null in a config (MMEngine's save_best=None), arrives as an empty value.
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream("""
+            { "trainer": { "checkpoint": { "save_best": null }, "work_dir": "w" } }
+            """u8.ToArray())).Build();
+        var options = new TrainerOptions { Checkpoint = { SaveBest = "auto" } };
+        OptionsBinder.Bind(configuration.GetSection(TrainerOptions.SectionName), options);
+        Assert.Null(options.Checkpoint.SaveBest);
+        Assert.Equal("w", options.WorkDir);
+
+        var notNullable = new ConfigurationBuilder().AddJsonStream(new MemoryStream("""{ "trainer": { "log_interval": null } }"""u8.ToArray())).Build();
+        var error = Assert.Throws<ConfigException>(() => OptionsBinder.Bind(notNullable.GetSection(TrainerOptions.SectionName), new TrainerOptions()));
+        Assert.Contains("trainer:log_interval: expected an integer, got nothing.", error.Message);
+    }
+
+    [Fact]
     public void TheContainerRouteRejectsEveryUnknownKeyLikeConfigFiles()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
