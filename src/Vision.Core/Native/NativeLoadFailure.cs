@@ -35,6 +35,7 @@ internal static partial class NativeLoadFailure
 
     private static string Family(string library) =>
         library.StartsWith("libopencv", StringComparison.Ordinal) ? "OpenCV"
+        : library.StartsWith("libjpeg", StringComparison.Ordinal) ? "libjpeg-turbo, installed with OpenCV"
         : library.StartsWith("libtorch", StringComparison.Ordinal) || library.StartsWith("libc10", StringComparison.Ordinal) ? "libtorch"
         : library.StartsWith("libblas", StringComparison.Ordinal) || library.StartsWith("liblapack", StringComparison.Ordinal) ? "BLAS, a libtorch dependency"
         : "a dependency of libtorch or OpenCV";

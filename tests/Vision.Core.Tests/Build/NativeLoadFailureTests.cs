@@ -37,6 +37,9 @@ public sealed class NativeLoadFailureTests : IDisposable
         var missing = NativeLoadFailure.Describe("libVisionNative.so", ["/app/libVisionNative.so"],
             ["/app/libVisionNative.so: libc10.so: cannot open shared object file: No such file or directory"]);
         Assert.StartsWith("Vision could not load /app/libVisionNative.so: missing libc10.so (libtorch).", missing);
+        var jpeg = NativeLoadFailure.Describe("libVisionNative.so", ["/app/libVisionNative.so"],
+            ["/app/libVisionNative.so: libjpeg.so.62: cannot open shared object file: No such file or directory"]);
+        Assert.StartsWith("Vision could not load /app/libVisionNative.so: missing libjpeg.so.62 (libjpeg-turbo, installed with OpenCV).", jpeg);
 
         var absent = NativeLoadFailure.Describe("libVisionNative.so", ["/app/libVisionNative.so", "/app/runtimes/linux-x64/native/libVisionNative.so"], []);
         Assert.StartsWith("Vision could not find libVisionNative.so (looked in /app/libVisionNative.so, /app/runtimes/linux-x64/native/libVisionNative.so).", absent);
