@@ -1,4 +1,3 @@
-using F = Vision.nn.functional;
 using Vision.nn;
 
 namespace Vision.Models.Backbones.AdditiveAttention;
@@ -24,12 +23,10 @@ public sealed class ChannelOperation : Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        using var scope = torch.NewDisposeScope();
-        // The 1x1 convolution of the pooled 1x1 map is a matrix product; as F.linear it skips the convolution's
-        // weight and layout conversions (forward + backward 3–10× faster at these sizes, the same sums).
-        var weight = ((Conv2d)block[1]).weight;
-        var pooled = block[0].forward(input).flatten(1);
-        var gate = block[2].forward(F.linear(pooled, weight.view(weight.size(0), weight.size(1))));
-        return input.mul(gate.view(gate.size(0), gate.size(1), 1, 1)).MoveToOuterDisposeScope();
+        // The 1x1 convolution stays a convolution, as in the reference: as F.linear it was faster alone on one
+        // thread, but it ran on OpenBLAS, whose own threads then competed with ATen's OpenMP pool for the cores
+        // (CAS-ViT-xs at 64 px, 2 threads: 0.88x PyTorch with it, see benchmarks/README.md).
+        using var gate = block.forward(input);
+        return input.mul(gate);
     }
 }
