@@ -57,17 +57,13 @@ public sealed class DistributedOptions
                 _ => throw new ConfigException("sync_bn", $"'{syncBn}' is not a SyncBatchNorm type: use \"torch\" (or true/false)."),
             };
         }
-        const string findUnused = "model_wrapper_cfg:find_unused_parameters";
-        if (settings[findUnused] is { } find)
+        options.FindUnusedParameters = ComponentBuilder.Value(settings.GetSection("model_wrapper_cfg"), "find_unused_parameters", false);
+        var timeout = settings.GetSection("env_cfg:dist_cfg");
+        if (ComponentBuilder.Value<double?>(timeout, "timeout", null) is { } seconds)
         {
-            options.FindUnusedParameters = bool.TryParse(find, out var value) ? value : throw new ConfigException(findUnused, $"'{find}' is not true or false.");
-        }
-        const string timeout = "env_cfg:dist_cfg:timeout";
-        if (settings[timeout] is { } seconds)
-        {
-            options.Timeout = double.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0
-                ? TimeSpan.FromSeconds(s)
-                : throw new ConfigException(timeout, $"'{seconds}' is not a positive number of seconds.");
+            options.Timeout = seconds > 0
+                ? TimeSpan.FromSeconds(seconds)
+                : throw new ConfigException(timeout.Path + ":timeout", $"{seconds.ToString(CultureInfo.InvariantCulture)} is not a positive number of seconds.");
         }
         return options;
     }

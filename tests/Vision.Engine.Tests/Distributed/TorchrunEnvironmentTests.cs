@@ -59,6 +59,16 @@ public sealed class TorchrunEnvironmentTests
         var e = Assert.Throws<ConfigException>(() => DistributedOptions.FromConfig(Config.FromJson(new System.Text.Json.Nodes.JsonObject { ["launcher"] = "slurmish" })));
         Assert.Equal("launcher", e.Path);
         Assert.Contains("'slurmish' is not a launcher", e.Message);
+        foreach (var (key, node, message) in new[]
+                 {
+                     ("model_wrapper_cfg:find_unused_parameters", new System.Text.Json.Nodes.JsonObject { ["model_wrapper_cfg"] = new System.Text.Json.Nodes.JsonObject { ["find_unused_parameters"] = "sometimes" } }, "'sometimes' is not true or false."),
+                     ("env_cfg:dist_cfg:timeout", new System.Text.Json.Nodes.JsonObject { ["env_cfg"] = new System.Text.Json.Nodes.JsonObject { ["dist_cfg"] = new System.Text.Json.Nodes.JsonObject { ["timeout"] = "soon" } } }, "'soon' is not a number."),
+                     ("env_cfg:dist_cfg:timeout", new System.Text.Json.Nodes.JsonObject { ["env_cfg"] = new System.Text.Json.Nodes.JsonObject { ["dist_cfg"] = new System.Text.Json.Nodes.JsonObject { ["timeout"] = -5 } } }, "-5 is not a positive number of seconds."),
+                 })
+        {
+            var bad = Assert.Throws<ConfigException>(() => DistributedOptions.FromConfig(Config.FromJson(node)));
+            Assert.Equal($"{key}: {message}", bad.Message);
+        }
     }
 
     [SkippableFact]
