@@ -22,6 +22,8 @@ internal static unsafe partial class NativeMethods
         {
             return IntPtr.Zero;
         }
+        // libgomp and OpenBLAS read their idle-spin settings when they load, which is when the shim loads.
+        Threading.IdleThreadSpin.ApplyToProcess();
         var file = "lib" + Library + ".so";
         var baseDir = Path.GetDirectoryName(assembly.Location) is { Length: > 0 } dir ? dir : AppContext.BaseDirectory;
         // On linux-x64 the runtime identifier folder and the portable one are the same path: try (and name) it once.

@@ -393,7 +393,7 @@ public sealed class Trainer : IDisposable
     {
         var threads = IntraOpThreads.Configure(Options.NumThreads);
         var source = Options.NumThreads is null ? IntraOpThreads.DefaultSource : "num_threads";
-        Info($"Intra-op threads: {threads} ({source}); data loader workers: 1 thread each.");
+        Info($"Intra-op threads: {threads} ({source}); data loader workers: 1 thread each; idle threads spin briefly ({IdleThreadSpin.Describe()}).");
     }
 
     internal void CallHooks(Action<Hook> point) => hooks.Call(point);

@@ -257,6 +257,23 @@ public sealed partial class TrainTestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task TheRunHeaderShowsTheIdleSpinSettingsAndAValueFromTheEnvironmentWins()
+    {
+        // A fresh process: the settings are made when the native library loads.
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Vision.Cli.dll"), "train", ConfigPath, "--work-dir", WorkDir])
+        { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.Environment["GOMP_SPINCOUNT"] = "123";
+        start.Environment.Remove("OPENBLAS_THREAD_TIMEOUT");
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, await error);
+        Assert.Contains("idle threads spin briefly (GOMP_SPINCOUNT=123, OPENBLAS_THREAD_TIMEOUT=4)", await output);
+    }
+
+    [Fact]
     public async Task ASecondCtrlCEndsTheRunAtOnceWithoutACrash()
     {
         // Steps slow enough (ResNet-50 at 224 pixels) that stopping after the first Ctrl-C takes longer than

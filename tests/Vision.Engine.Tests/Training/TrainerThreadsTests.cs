@@ -34,6 +34,6 @@ public sealed class TrainerThreadsTests : IDisposable
 
         var expected = requested ?? IntraOpThreads.Default;
         Assert.Equal([expected, expected], seen);
-        Assert.Contains(header ?? $"Intra-op threads: {expected} ({IntraOpThreads.DefaultSource}); data loader workers: 1 thread each.", fixture.ConsoleText.ToString());
+        Assert.Contains(header ?? $"Intra-op threads: {expected} ({IntraOpThreads.DefaultSource}); data loader workers: 1 thread each; idle threads spin briefly ({IdleThreadSpin.Describe()}).", fixture.ConsoleText.ToString());
     }
 }
