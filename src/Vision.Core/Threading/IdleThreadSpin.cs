@@ -22,8 +22,7 @@ public static partial class IdleThreadSpin
     ];
 
     /// <summary>The settings in effect for this process, as "NAME=value" (for run headers).</summary>
-    public static string Describe() =>
-        string.Join(", ", Defaults.Select(d => $"{d.Name}={Marshal.PtrToStringUTF8(getenv(d.Name)) ?? "unset"}"));
+    public static string Describe() => string.Join(", ", Defaults.Select(d => $"{d.Name}={Get(d.Name) ?? "unset"}"));
 
     /// <summary>Sets each of <see cref="Defaults"/> that <paramref name="get"/> reports unset, through <paramref name="set"/>.</summary>
     internal static void Apply(Func<string, string?> get, Action<string, string> set)
@@ -37,20 +36,38 @@ public static partial class IdleThreadSpin
         }
     }
 
-    /// <summary>Sets the defaults in the process environment that native libraries read; called before libtorch loads.</summary>
-    internal static void ApplyToProcess() =>
-        Apply(name => Marshal.PtrToStringUTF8(getenv(name)), (name, value) =>
+    /// <summary>
+    /// Sets the defaults in the process environment that native libraries read; called before libtorch loads. The
+    /// settings only make things faster, so a C library without <c>setenv</c> leaves them out rather than stopping
+    /// libtorch from loading.
+    /// </summary>
+    internal static void ApplyToProcess()
+    {
+        try
         {
             // .NET keeps its own copy of the environment on Linux; the libraries read the C one.
-            if (setenv(name, value, 0) != 0)
-            {
-                throw new InvalidOperationException($"setenv({name}) failed with errno {Marshal.GetLastPInvokeError()}.");
-            }
-        });
+            Apply(Get, (name, value) => setenv(name, value, 0));
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+        }
+    }
+
+    private static string? Get(string name)
+    {
+        try
+        {
+            return Marshal.PtrToStringUTF8(getenv(name));
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
 
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr getenv(string name);
 
-    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int setenv(string name, string value, int overwrite);
 }
