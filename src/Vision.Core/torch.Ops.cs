@@ -4,7 +4,7 @@ namespace Vision;
 
 public static unsafe partial class torch
 {
-    private static IntPtr[] Handles(IReadOnlyList<Tensor> tensors)
+    internal static IntPtr[] Handles(IReadOnlyList<Tensor> tensors)
     {
         var handles = new IntPtr[tensors.Count];
         for (var i = 0; i < handles.Length; i++)

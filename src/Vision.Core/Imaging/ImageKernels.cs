@@ -184,11 +184,7 @@ public static unsafe class ImageKernels
         {
             throw new ArgumentException($"mean has {mean.Length} values but std has {std.Length}.", nameof(std));
         }
-        var handles = new IntPtr[images.Count];
-        for (var i = 0; i < handles.Length; i++)
-        {
-            handles[i] = images[i].Handle;
-        }
+        var handles = torch.Handles(images);
         fixed (IntPtr* h = handles)
         fixed (double* m = mean)
         fixed (double* s = std)

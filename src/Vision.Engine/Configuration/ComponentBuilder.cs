@@ -135,7 +135,7 @@ internal static class ComponentBuilder
                 fromConfig++;
                 try
                 {
-                    values[i] = ClearsNullable(child, new NullabilityInfoContext().Create(parameter)) ? null : Convert(child, parameter.ParameterType, arguments);
+                    values[i] = ClearsNullable(child, context => context.Create(parameter)) ? null : Convert(child, parameter.ParameterType, arguments);
                 }
                 catch (ConfigException e)
                 {
@@ -197,7 +197,7 @@ internal static class ComponentBuilder
                 }
                 else
                 {
-                    property.SetValue(instance, ClearsNullable(child, new NullabilityInfoContext().Create(property)) ? null : Convert(child, property.PropertyType, arguments));
+                    property.SetValue(instance, ClearsNullable(child, context => context.Create(property)) ? null : Convert(child, property.PropertyType, arguments));
                 }
             }
             catch (ConfigException e)
@@ -344,8 +344,9 @@ internal static class ComponentBuilder
     };
 
     // null for an option that may be null clears it, as None does in an MMEngine config ("save_best": null).
-    private static bool ClearsNullable(IConfigurationSection section, NullabilityInfo nullability) =>
-        IsNull(section) && nullability.WriteState == NullabilityState.Nullable;
+    // The nullability is read (by reflection) only for a null value.
+    private static bool ClearsNullable(IConfigurationSection section, Func<NullabilityInfoContext, NullabilityInfo> nullability) =>
+        IsNull(section) && nullability(new NullabilityInfoContext()).WriteState == NullabilityState.Nullable;
 
     private static bool IsNull(IConfigurationSection section) => string.IsNullOrEmpty(section.Value) && !section.GetChildren().Any();
 
